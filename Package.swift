@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+//
+// TeleDB is split into one target per pipeline stage. Dependencies point one way:
+// syntax -> planner -> execution -> storage, with TeleCore (types, vectors, errors)
+// underneath all of them and the database facade, the shell and the executable on top.
+import PackageDescription
+
+// AVX2 code for every target: kernels inlined across modules must not fall back to SSE2.
+let fastCode: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+]
+
+let package = Package(
+    name: "TeleDB",
+    products: [
+        .executable(name: "teledb", targets: ["teledb"]),
+        .library(name: "TeleDB", targets: ["TeleDB"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        .target(name: "TeleCore", swiftSettings: fastCode),
+        .target(name: "TeleSyntax", dependencies: ["TeleCore"], swiftSettings: fastCode),
+        .target(name: "TeleStorage", dependencies: ["TeleCore", "CLZ4"], swiftSettings: fastCode),
+        .target(
+            name: "TeleExecution", dependencies: ["TeleCore", "TeleStorage"], swiftSettings: fastCode),
+        .target(
+            name: "TelePlanner", dependencies: ["TeleCore", "TeleSyntax", "TeleExecution", "TeleStorage"],
+            swiftSettings: fastCode),
+        .target(name: "TeleIngest", dependencies: ["TeleCore"], swiftSettings: fastCode),
+        .target(
+            name: "TeleDB",
+            dependencies: ["TeleCore", "TeleSyntax", "TelePlanner", "TeleExecution", "TeleStorage", "TeleIngest"],
+            swiftSettings: fastCode),
+        .target(name: "TeleShell", dependencies: ["TeleDB", "TeleCore", "CReadline"], swiftSettings: fastCode),
+        .executableTarget(name: "teledb", dependencies: ["TeleShell", "TeleDB"], swiftSettings: fastCode),
+
+        .testTarget(name: "TeleCoreTests", dependencies: ["TeleCore"]),
+        .testTarget(name: "TeleSyntaxTests", dependencies: ["TeleSyntax"]),
+        .testTarget(name: "TeleStorageTests", dependencies: ["TeleStorage"]),
+        .testTarget(name: "TeleExecutionTests", dependencies: ["TeleExecution", "TeleStorage"]),
+        .testTarget(name: "TelePlannerTests", dependencies: ["TelePlanner", "TeleSyntax"]),
+        .testTarget(name: "TeleIngestTests", dependencies: ["TeleIngest"]),
+        .testTarget(name: "TeleDBTests", dependencies: ["TeleDB"]),
+        .testTarget(name: "TeleShellTests", dependencies: ["TeleShell", "TeleDB"]),
+    ]
+)
