@@ -11,6 +11,7 @@ enum Optimizer {
         // Pushed predicates may have become constant after substitution.
         plan = ConstantFolding.apply(plan)
         plan = introduceTopN(plan)
+        plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)
         plan = ZoneMapPredicates.apply(plan)
         return plan
@@ -32,6 +33,21 @@ enum Optimizer {
             default:
                 return nil
             }
+        }
+    }
+
+    /// Two stacked projections become one, with the lower expressions substituted into the
+    /// upper ones. Skipped when a lower expression is non-deterministic or holds a subquery,
+    /// because substitution could evaluate it more than once.
+    ///
+    ///   Projection [id AS ping_id] (Projection [id] (Scan))  ->  Projection [id AS ping_id] (Scan)
+    static func mergeProjections(_ plan: LogicalPlan) -> LogicalPlan {
+        plan.rewriteBottomUp { node in
+            guard case .projection(.projection(let input, let inner, _), let outer, let names) = node,
+                inner.allSatisfy(ExpressionRewriting.isDeterministic)
+            else { return nil }
+            let merged = outer.map { ExpressionRewriting.substitute($0, with: inner) }
+            return .projection(input, expressions: merged, names: names)
         }
     }
 }

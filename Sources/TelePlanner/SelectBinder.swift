@@ -43,6 +43,9 @@ extension BindContext {
         clause = "ORDER BY"
         let ordering = try bindOrdering(orderBy, entries: entries, distinct: core.distinct)
         let hidden = ordering.hidden
+        // Hidden sort columns are named after their expression, for EXPLAIN.
+        let scopeNames = scope.columns.map(\.name)
+        let hiddenNames = hidden.map { ExpressionPrinter.text($0, names: scopeNames) }
 
         let isAggregated: Bool
         if case .none = core.groupBy {
@@ -65,7 +68,7 @@ extension BindContext {
         }
 
         // Sort keys refer to the projection's output: the select list, then hidden columns.
-        let names = entries.map(\.name) + hidden.indices.map { "#hidden\($0)" }
+        let names = entries.map(\.name) + hiddenNames
         plan = .projection(plan, expressions: outputs, names: names)
         if core.distinct { plan = .distinct(plan) }
         if !sortKeys.isEmpty { plan = .sort(plan, keys: sortKeys) }
