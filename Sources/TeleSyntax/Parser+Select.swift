@@ -207,9 +207,35 @@ extension SyntaxParser {
             return try parseIdentifier(allowKeywords: true, what: "an alias")
         }
         if atIdentifier {
-            return try parseIdentifier()
+            let aliasToken = current
+            let alias = try parseIdentifier()
+            try checkBareAlias(aliasToken)
+            return alias
         }
         return nil
+    }
+
+    /// Clause keywords that a misspelled word after an expression or table name most likely
+    /// meant.
+    private static let clauseKeywords = [
+        "from", "where", "group", "having", "order", "limit", "offset", "union", "intersect",
+        "except", "join", "inner", "left", "right", "full", "cross", "natural", "on", "using",
+    ]
+
+    /// Reports a misspelled keyword read as a bare alias, such as `FORM` in
+    /// `SELECT a FORM t`. When the token after the alias cannot follow an alias and the alias
+    /// is close to a clause keyword, the error points at the alias, not at the next token.
+    private func checkBareAlias(_ aliasToken: Token) throws {
+        let next = current
+        let canFollow = next.kind == .end || next.isSymbol(",") || next.isSymbol(")") || next.isSymbol(";")
+            || next.isSymbol("(") || (next.kind == .word && Keywords.isReserved(next.value))
+        // Words shorter than three letters are too close to ON for the guess to help.
+        guard !canFollow, aliasToken.kind == .word, aliasToken.value.utf8.count >= 3,
+            let keyword = nearestName(to: aliasToken.value, among: SyntaxParser.clauseKeywords)
+        else { return }
+        throw TeleError.syntax(
+            "syntax error at or near \"\(aliasToken.text)\"", at: aliasToken.position,
+            hint: "Did you mean \(keyword.uppercased())?")
     }
 
     private mutating func parseGroupBy() throws -> GroupBy {
