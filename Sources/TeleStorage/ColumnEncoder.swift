@@ -106,6 +106,7 @@ enum ColumnEncoder {
             if buffer.isEmpty {
                 body.write(Int64(0))
                 body.write(UInt8(0))
+                BitPacking.pack(buffer, base: 0, width: 0, into: &body)
                 return .frameOfReference
             }
             let referenceWidth = BitPacking.width(of: UInt64(bitPattern: high &- low))

@@ -11,7 +11,9 @@ import TeleCore
 /// Not thread-safe: one task drives a transaction.
 public final class WriteTransaction {
     let engine: StorageEngine
-    let base: DatabaseSnapshot
+    /// The committed state this transaction started from; emptied when it ends, so that
+    /// it stops holding data files that later commits make obsolete.
+    private(set) var base: DatabaseSnapshot
     var tables: [String: TableData]
     var views: [String: ViewDefinition]
     /// The partly filled last row group of each table this transaction appended to; it
@@ -113,7 +115,10 @@ public final class WriteTransaction {
     public func commit() throws {
         try checkActive()
         finished = true
-        defer { engine.finishWrite() }
+        defer {
+            releaseState()
+            engine.finishWrite()
+        }
         guard changed else { return }
 
         var next = DatabaseSnapshot(version: base.version + 1, tables: tables, views: views)
@@ -131,8 +136,15 @@ public final class WriteTransaction {
     public func rollback() {
         if finished { return }
         finished = true
-        tails = [:]
+        releaseState()
         engine.finishWrite()
+    }
+
+    private func releaseState() {
+        base = .empty
+        tables = [:]
+        views = [:]
+        tails = [:]
     }
 
     // MARK: Checks
