@@ -191,7 +191,7 @@ struct PingFlattener {
         _ document: JSONDocument, _ node: Int, process: String, metric: Int, key: Int?, header: Header
     ) {
         guard let histogram = HistogramReader.read(document, node) else { return }
-        var column = appendHeader(&histograms, document, header)
+        var column = PingFlattener.appendHeader(&histograms, document, header)
         histograms.columns[column].appendString(process)
         PingFlattener.appendString(&histograms.columns[column + 1], document, metric)
         PingFlattener.appendString(&histograms.columns[column + 2], document, key)
@@ -218,7 +218,7 @@ struct PingFlattener {
     private mutating func appendScalar(
         _ document: JSONDocument, _ value: Int, process: String, name: Int, key: Int?, header: Header
     ) {
-        let column = appendHeader(&scalars, document, header)
+        let column = PingFlattener.appendHeader(&scalars, document, header)
         scalars.columns[column].appendString(process)
         PingFlattener.appendString(&scalars.columns[column + 1], document, name)
         PingFlattener.appendString(&scalars.columns[column + 2], document, key)
@@ -240,7 +240,10 @@ struct PingFlattener {
     }
 
     /// Appends the common ping columns to `table` and returns the next column index.
-    private func appendHeader(_ table: inout ChunkBuilder, _ document: JSONDocument, _ header: Header) -> Int {
+    ///
+    /// Static on purpose: a method on `self` that takes `&self.histograms` makes Swift copy
+    /// `self`, and the copy turns every append into a copy of the column buffers.
+    private static func appendHeader(_ table: inout ChunkBuilder, _ document: JSONDocument, _ header: Header) -> Int {
         PingFlattener.appendString(&table.columns[0], document, header.documentID)
         PingFlattener.appendString(&table.columns[1], document, header.clientID)
         if let sample = header.sampleID { table.columns[2].appendInt64(sample) } else { table.columns[2].appendNull() }
