@@ -7,7 +7,7 @@
 //   abs(NULL)                       ->  NULL
 //
 // A constant expression that fails (1/0) is left as written, because it may sit in a CASE
-// branch that never runs; execution reports the error if it is reached.
+// branch that never runs. Execution reports the error if the row reaches it.
 
 import TeleCore
 import TeleExecution

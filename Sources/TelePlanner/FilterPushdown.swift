@@ -6,11 +6,12 @@
 //     Join(cross)                        ->      Scan a filter=(x = 1)
 //       Scan a, Scan b                           Scan b
 //
-// Rules: through projections by substituting the projected expressions; into both sides
-// of inner joins, where a conjunct over both sides becomes the join condition (turning a
-// comma join into an equi-join); into the preserved side of LEFT/RIGHT joins only (and ON
-// conjuncts into the non-preserved side); through GROUP BY when only keys are read; into
-// every branch of set operations; through sorts and DISTINCT; never below LIMIT.
+// A predicate moves through a projection by substituting the projected expressions. At an
+// inner join it goes to the side whose columns it reads, and a conjunct over both sides
+// becomes the join condition, which turns a comma join into an equi-join. At a LEFT or
+// RIGHT join only the preserved side takes filters, and only the other side takes ON
+// conjuncts. Predicates on GROUP BY keys move below the aggregation. Set operations pass
+// them to every branch, sorts and DISTINCT let them through, and LIMIT stops them.
 
 import TeleCore
 import TeleExecution
@@ -67,8 +68,8 @@ enum FilterPushdown {
         (predicates.filter(ExpressionRewriting.isDeterministic), predicates.filter { !ExpressionRewriting.isDeterministic($0) })
     }
 
-    /// A predicate over a projection's output moves below it with each column replaced by
-    /// its expression, unless an expression it reads is non-deterministic.
+    /// Moves predicates below a projection, with each column replaced by its expression,
+    /// unless an expression a predicate reads is non-deterministic.
     private static func pushThroughProjection(
         _ input: LogicalPlan, _ expressions: [BoundExpression], _ names: [String], _ predicates: [BoundExpression]
     ) -> LogicalPlan {

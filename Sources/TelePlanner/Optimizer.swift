@@ -1,5 +1,5 @@
 // The optimizer: a fixed sequence of rewrite rules over the logical plan. Each rule lives
-// in its own file with a before/after example; this file holds the order and the TopN rule.
+// in its own file with a before/after example; this file contains the rule order, the TopN rule and the projection merge.
 
 import TeleCore
 import TeleExecution
@@ -37,7 +37,7 @@ enum Optimizer {
     }
 
     /// Two stacked projections become one, with the lower expressions substituted into the
-    /// upper ones. Skipped when a lower expression is non-deterministic or holds a subquery,
+    /// upper ones. Skipped when a lower expression is non-deterministic or contains a subquery,
     /// because substitution could evaluate it more than once.
     ///
     ///   Projection [id AS ping_id] (Projection [id] (Scan))  ->  Projection [id AS ping_id] (Scan)

@@ -1,8 +1,8 @@
 // Physical planning: picks an execution operator for every logical node and records the
 // EXPLAIN line of each, with the estimated rows.
 //
-// Joins with at least one equality between the two sides become hash joins, building the
-// hash table on the side with fewer estimated rows; other joins use a nested loop.
+// Joins with at least one equality between the two sides become hash joins, which build
+// their hash table on the side with fewer estimated rows. Other joins use a nested loop.
 
 import TeleCore
 import TeleExecution

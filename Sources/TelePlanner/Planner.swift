@@ -43,8 +43,8 @@ public final class Planner {
         return PlannedQuery(root: root, columns: columns)
     }
 
-    /// The optimized plan of a query as an indented tree, one operator a line, with the
-    /// pushed filters, zone-map predicates, join keys and estimated rows shown.
+    /// Returns the optimized plan of a query as an indented tree, one operator a line, with
+    /// the pushed filters, zone-map predicates, join keys and estimated rows shown.
     public func explain(_ query: SelectStatement) throws -> String {
         try explain(query, parameters: [])
     }

@@ -2,7 +2,7 @@
 // GROUP BY in all its forms, aggregates, HAVING, the select list, DISTINCT and ORDER BY
 // with hidden sort columns.
 //
-// Aggregates are bound as marker columns (see `AggregateCollector`); once the GROUP BY keys
+// Aggregates are bound as marker columns (see `AggregateCollector`). Once the GROUP BY keys
 // are known, `ungroup` rewrites every expression above the aggregation to read the keys and
 // aggregate results, and reports a column that is neither (42803).
 
@@ -124,8 +124,8 @@ extension BindContext {
 
     // MARK: GROUP BY
 
-    /// Binds GROUP BY expressions; an integer names a select item, and a name that is not an
-    /// input column may name a select-list alias (input columns win, as in PostgreSQL).
+    /// Binds GROUP BY expressions. An integer names a select item. A name that is not an
+    /// input column may name a select-list alias, because PostgreSQL prefers input columns.
     private func bindGroupKeys(_ core: SelectCore) throws -> [BoundExpression] {
         guard case .expressions(let expressions) = core.groupBy else { return [] }
         clause = "GROUP BY"
@@ -189,7 +189,7 @@ extension BindContext {
         return entries
     }
 
-    /// The column name PostgreSQL gives an unaliased select item.
+    /// Returns the column name PostgreSQL gives an unaliased select item.
     static func derivedName(_ expression: Expression) -> String {
         switch expression.kind {
         case .column(let parts): return parts[parts.count - 1]

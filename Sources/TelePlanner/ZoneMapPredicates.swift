@@ -39,8 +39,8 @@ enum ZoneMapPredicates {
         }
     }
 
-    /// The column a comparison reads directly, or through a widening cast between integer
-    /// types, which keeps the order and the `Value.integer` representation of min and max.
+    /// Returns the column a comparison reads directly or through a cast between integer
+    /// types. Such a cast keeps the order and the `Value.integer` form of min and max.
     private static func columnIndex(_ expression: BoundExpression) -> Int? {
         switch expression {
         case .column(let index, _):

@@ -166,4 +166,25 @@ import Testing
         let rows = try run("SELECT name FROM users WHERE id = $1 OR name = $2", parameters: [.integer(2), .string("dee")])
         #expect(sortedText(rows) == ["bob", "dee"])
     }
+
+    @Test func intervalLiterals() throws {
+        let cases: [(String, String)] = [
+            ("INTERVAL '1 day'", "1 day"),
+            ("INTERVAL '2 hours 30 minutes'", "02:30:00"),
+            ("INTERVAL '1.5 days'", "1 day 12:00:00"),
+            ("INTERVAL '-1 mon 3 days'", "-1 mon 3 days"),
+            ("INTERVAL '1 day 01:30:00'", "1 day 01:30:00"),
+            ("INTERVAL 'P1DT2H'", "1 day 02:00:00"),
+            ("INTERVAL '3' DAY", "3 days"),
+        ]
+        for (sql, expected) in cases {
+            #expect(text(try run("SELECT " + sql)) == [expected], "\(sql)")
+        }
+        #expect(planningError("SELECT INTERVAL '1 fortnight'")?.state.code == "22007")
+    }
+
+    @Test func nestingBelowLimitRuns() throws {
+        let nested = String(repeating: "(", count: 150) + "id" + String(repeating: " + 1)", count: 150)
+        #expect(text(try run("SELECT \(nested) FROM users WHERE id = 1")) == ["151"])
+    }
 }

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func notInWithNullKeepsThreeValuedLogic() throws {
-        // orders.user_id holds a NULL, so `id NOT IN (...)` is never true.
+        // orders.user_id contains a NULL, so `id NOT IN (...)` is never true.
         #expect(text(try run("SELECT name FROM users WHERE id NOT IN (SELECT user_id FROM orders)")) == [])
         let rows = try run("SELECT name FROM users WHERE id NOT IN (SELECT user_id FROM orders WHERE user_id IS NOT NULL)")
         #expect(text(rows) == ["dee"])
