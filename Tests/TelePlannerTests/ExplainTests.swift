@@ -60,6 +60,12 @@ import Testing
         #expect(plan.contains("zonemap=[id > 6, channel = 'release']"))
     }
 
+    @Test func subqueryPlansShown() throws {
+        let plan = try explain("SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)")
+        #expect(plan.contains("SubPlan EXISTS correlated"))
+        #expect(plan.contains("TableScan orders columns=[user_id] filter=(user_id = $outer0)"))
+    }
+
     @Test func zoneMapsSkipRowGroups() throws {
         // pings has row groups of ids 1-4, 5-8 and 9-12; id > 8 can only match the last.
         let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id > 8"))
