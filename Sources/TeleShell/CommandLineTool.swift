@@ -8,6 +8,9 @@ import Foundation
 import TeleCore
 
 public enum CommandLineTool {
+    /// The version `teledb --version` prints.
+    public static let version = "0.1.0"
+
     /// Runs `teledb` with the arguments after the program name.
     public static func main(arguments: [String], engine: any ShellEngine) -> Int32 {
         let command: ShellCommand

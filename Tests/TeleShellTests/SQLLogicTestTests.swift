@@ -298,3 +298,21 @@ import Testing
         #expect(throws: TeleError.self) { try SQLLogicTestRunner.collectFiles(["/nonexistent/teledb.test"]) }
     }
 }
+
+@Suite struct ProjectSQLFileTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("SQL")
+
+    @Test func everyFileParsesWithHeader() throws {
+        let files = try SQLLogicTestRunner.collectFiles([Self.directory.path])
+        #expect(files.count >= 13)
+        for file in files {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(text.hasPrefix("# "), "\(file) has no header comment")
+            let records = try SQLLogicTestParser.parse(text)
+            let queries = records.filter { if case .query = $0.kind { return true } else { return false } }
+            #expect(records.count >= 10, "\(file) has only \(records.count) records")
+            #expect(queries.count >= 2, "\(file) has only \(queries.count) queries")
+        }
+    }
+}
