@@ -2,7 +2,7 @@
 //
 // Parsing is separate from running so that tests can check every form without a database.
 
-/// What one `teledb` invocation does.
+/// The command that one `teledb` invocation runs.
 public enum ShellCommand: Equatable, Sendable {
     case help
     case version

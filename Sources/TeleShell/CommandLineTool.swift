@@ -88,8 +88,8 @@ public enum CommandLineTool {
         return 0
     }
 
-    /// The shell at a terminal, or a script from a pipe that keeps going after errors and
-    /// exits with 1 when any statement failed.
+    /// Runs the shell at a terminal, or a script from a pipe. A script keeps going after errors
+    /// and exits with 1 when any statement failed.
     static func runShell(engine: any ShellEngine, path: String?, mode: OutputMode?) -> Int32 {
         let database: any ShellDatabase
         do {
@@ -185,7 +185,7 @@ public enum IngestFiles {
     /// Keeps files as given and expands each directory to the `.json` and `.ndjson` files
     /// below it, recursively, sorted by path.
     ///
-    /// - Throws: `TeleError` when a path does not exist or a directory holds no ping files.
+    /// - Throws: `TeleError` when a path does not exist or a directory contains no ping files.
     public static func expand(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {

@@ -1,4 +1,4 @@
-// How the shell prints an error: the message, the offending source line with a caret under
+// The shell's error output: the message, the offending source line with a caret under
 // the error position, then the detail and hint.
 //
 //     Error: syntax error at or near "FORM"
@@ -12,8 +12,8 @@ public enum ErrorFormatter {
     /// Formats `error` raised by `statement`.
     ///
     /// - Parameters:
-    ///   - statement: The statement text as it was executed, and the line it starts on in its
-    ///     script; the error position is relative to this text.
+    ///   - statement: The statement text as it was executed and the line it starts on in its
+    ///     script. The error position is relative to this text.
     ///   - inScript: Whether to name the script line (`Error: near line 12: ...`), for input
     ///     that is not typed at the prompt.
     /// - Returns: The lines to print on stderr, ending with a newline.
@@ -41,10 +41,10 @@ public enum ErrorFormatter {
         return "near line \(statement.line): "
     }
 
-    /// Finds the source line that holds `position`, the caret column on it (0-based, in
+    /// Finds the source line that contains `position`, the caret column on it (0-based, in
     /// characters) and the line's 0-based index within the statement.
     ///
-    /// The byte offset is preferred; line and column are the fallback when the offset lies
+    /// The byte offset is preferred. Line and column are the fallback when the offset lies
     /// outside the text.
     static func locate(_ position: SourcePosition, in text: String) -> (String, Int, Int)? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -1,4 +1,4 @@
-// Where the shell's input lines come from: libreadline at a terminal, with history, tab
+// The sources of the shell's input lines: libreadline at a terminal, with history, tab
 // completion and Ctrl-C handling, or plain `readLine()` from a pipe.
 //
 // readline at a pipe would print the prompt and echo every line to stdout, so piped input

@@ -3,7 +3,8 @@
 import Foundation
 import Synchronization
 
-/// Draws `[#####     ]  50% 5/10 files` on stderr, at most once per percent.
+/// A bar such as `[#####     ]  50% 5/10 files` on stderr, redrawn only when the percentage
+/// changes.
 public final class ProgressBar: Sendable {
     /// The number of `#` cells the full bar has.
     static let width = 30

@@ -11,7 +11,7 @@ import Foundation
 import TeleCore
 
 public enum SQLLogicTestResults {
-    /// The text of `value` in a column of type letter `type` (`I`, `R` or `T`).
+    /// Formats `value` for a column of type letter `type` (`I`, `R` or `T`).
     public static func format(_ value: Value, type: Character) -> String {
         switch value {
         case .null: return "NULL"
@@ -47,7 +47,7 @@ public enum SQLLogicTestResults {
         }
     }
 
-    /// Formats `rows` by the type letters and orders them as `sort` asks.
+    /// Formats `rows` by the type letters and orders them by `sort`.
     ///
     /// - Returns: One array of value texts per row; for `valuesort` the values are sorted
     ///   individually and the row boundaries no longer mean anything.
@@ -74,7 +74,7 @@ public enum SQLLogicTestResults {
         left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
-    /// The MD5 of every value followed by a newline, as sqllogictest computes it.
+    /// Computes the MD5 of every value followed by a newline, as sqllogictest does.
     public static func hash(_ rows: [[String]]) -> String {
         var bytes: [UInt8] = []
         for row in rows {
@@ -109,7 +109,7 @@ public enum SQLLogicTestResults {
         }
     }
 
-    /// The actual values laid out like the expected block, for failure reports.
+    /// Lays out the actual values like the expected block, for failure reports.
     public static func render(actual rows: [[String]], expected: ExpectedResult, threshold: Int) -> [String] {
         let values = rows.flatMap { $0 }
         if case .hash = expected {

@@ -167,7 +167,7 @@ public final class SQLLogicTestRunner {
         return result
     }
 
-    /// Whether the record's `skipif`/`onlyif` guards exclude this engine.
+    /// Returns whether the record's `skipif`/`onlyif` guards exclude this engine.
     static func isSkipped(_ record: SQLLogicTestRecord) -> Bool {
         record.conditions.contains { condition in
             condition.onlyIf != engineNames.contains(condition.engine.lowercased())

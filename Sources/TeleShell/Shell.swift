@@ -2,9 +2,9 @@
 // them, and printing results, timings and errors.
 //
 // Input arrives one line at a time, from the prompt, a pipe or `.read`. A line that starts
-// with `.` while no statement is pending is a dot command (Shell+DotCommands.swift); other
-// lines collect until the text ends with a `;` outside quotes and comments, and then each
-// statement runs on its own so an error can point into its text.
+// with `.` while no statement is pending is a dot command (Shell+DotCommands.swift). Other
+// lines collect until the text ends with a `;` outside quotes and comments. Then each
+// statement runs on its own, so an error position points into that statement's text.
 
 import Foundation
 import TeleCore

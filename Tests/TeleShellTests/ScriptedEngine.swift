@@ -1,5 +1,5 @@
-// Test doubles for the engine: a session that answers known SQL texts with canned results
-// or errors, and an engine that hands out such sessions.
+// Test doubles for the engine: a session that returns canned results or errors for known
+// SQL texts, and an engine that hands out such sessions.
 
 import TeleCore
 import TeleDB
