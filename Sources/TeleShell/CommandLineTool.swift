@@ -25,7 +25,7 @@ public enum CommandLineTool {
             writeOutput(ArgumentParser.help + "\n")
             return 0
         case .version:
-            writeOutput(engine.version + "\n")
+            writeOutput("teledb \(engine.version)\n")
             return 0
         case .shell(let path, let mode):
             return runShell(engine: engine, path: path, mode: mode)
@@ -82,6 +82,12 @@ public enum CommandLineTool {
         }
         let shell = Shell(engine: engine, database: database, mode: mode, inScript: false,
                           output: writeOutput, errorOutput: writeError)
+        // A dot command, such as `-c .tables`, runs on its own.
+        let trimmed = sql.trimmingWhitespace()
+        if trimmed.hasPrefix(".") {
+            shell.runDotCommand(trimmed, lineNumber: 1)
+            return shell.errorCount > 0 ? 1 : 0
+        }
         for statement in StatementSplitter.split(sql) where !shell.run(statement) {
             return 1
         }
@@ -168,8 +174,10 @@ public enum InputLoop {
             lineNumber += 1
             let continued = pending.text
             shell.process(line: line, lineNumber: lineNumber, pending: &pending)
+            // A statement typed over several lines is one history entry on one line, because the
+            // history file stores one entry per line.
             if pending.isEmpty {
-                input.addHistory(continued.isEmpty ? line : continued + "\n" + line)
+                input.addHistory(continued.isEmpty ? line : continued + " " + line)
             }
         }
         // A script's last statement may lack its `;`; at the prompt, Ctrl-D discards it.

@@ -101,7 +101,8 @@ public final class ReadlineLineInput: LineInput {
 private func handleInterrupt(_ signal: Int32) {
     guard readingLine.load(ordering: .sequentiallyConsistent) else { return }
     interruptRequested.store(true, ordering: .sequentiallyConsistent)
-    _ = write(STDOUT_FILENO, "^C\n", 3)
+    // readline has already echoed "^C"; end that line before the fresh prompt.
+    _ = write(STDOUT_FILENO, "\n", 1)
     rl_replace_line("", 0)
     rl_on_new_line()
     rl_set_prompt(mainPromptCString)

@@ -173,6 +173,12 @@ import Testing
         InputLoop.run(shell: shell, input: input, interactive: true)
         #expect(session.executed == ["SELECT 1"])
         #expect(input.history == ["SELECT 1;"])
+
+        // Without an interrupt, a statement over two lines is one history entry.
+        let continued = ScriptedInput(lines: ["SELECT", "1;", ".timer on"], interruptBefore: 0)
+        InputLoop.run(shell: shell, input: continued, interactive: true)
+        #expect(session.executed == ["SELECT 1", "SELECT\n1"])
+        #expect(continued.history == ["SELECT 1;", ".timer on"])
     }
 
     @Test func progressBarRendering() {
