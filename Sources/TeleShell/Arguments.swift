@@ -47,7 +47,7 @@ public enum ArgumentParser {
           --dedupe          ingest: skip documents whose document id was already ingested
           --schema FILE     ingest: validate pings against this JSON schema
           --count N         generate: number of pings to write
-          --seed S          generate: random seed, so the same seed writes the same pings
+          --seed S          generate: random seed (default 0); the same seed writes the same pings
           --out PATH        generate: NDJSON file to write
           --fail-fast       sqllogictest: stop at the first failing record
           --filter TEXT     sqllogictest: run only files whose path contains TEXT

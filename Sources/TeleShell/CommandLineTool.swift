@@ -180,7 +180,7 @@ public enum InputLoop {
                 input.addHistory(continued.isEmpty ? line : continued + " " + line)
             }
         }
-        // A script's last statement may lack its `;`; at the prompt, Ctrl-D discards it.
+        // A script's last statement runs even without its `;`, but at the prompt Ctrl-D discards it.
         if !pending.isEmpty, !shell.shouldQuit {
             if interactive { return }
             shell.flush(&pending)

@@ -29,7 +29,7 @@ public final class PlainLineInput: LineInput {
 
 /// Set by the SIGINT handler while readline waits for a line.
 private let interruptRequested = Atomic<Bool>(false)
-/// Whether readline is waiting for input; Ctrl-C at any other time is ignored.
+/// Whether readline is waiting for input. Ctrl-C at any other time is ignored.
 private let readingLine = Atomic<Bool>(false)
 /// The words tab completion offers, and the matches of the word being completed.
 private let completionState = Mutex(CompletionState())
