@@ -50,7 +50,7 @@ extension BindContext {
         return (operandBound, plan, correlated)
     }
 
-    private func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
+    func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
         -> (BoundQuery, [BoundExpression])
     {
         let child = subquery()

@@ -61,9 +61,25 @@ import Testing
     }
 
     @Test func subqueryPlansShown() throws {
-        let plan = try explain("SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)")
-        #expect(plan.contains("SubPlan EXISTS correlated"))
-        #expect(plan.contains("TableScan orders columns=[user_id] filter=(user_id = $outer0)"))
+        let plan = try explain("SELECT name, (SELECT max(amount) FROM orders o WHERE o.user_id = u.id) FROM users u")
+        #expect(plan.contains("SubPlan scalar correlated"))
+        #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(user_id = $outer0)"))
+    }
+
+    @Test func correlatedExistsBecomesSemiJoin() throws {
+        let exists = try explain("SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.amount > 30)")
+        #expect(exists.contains("HashJoin type=semi keys=[id = user_id]"))
+        #expect(exists.contains("TableScan orders columns=[user_id, amount] filter=(amount > 30)"))
+        #expect(!exists.contains("SubPlan"))
+        let notExists = try explain("SELECT name FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)")
+        #expect(notExists.contains("HashJoin type=anti keys=[id = user_id]"))
+        let inSubquery = try explain(
+            "SELECT id FROM orders o WHERE o.amount IN (SELECT amount FROM orders i WHERE i.user_id <> o.user_id)")
+        #expect(inSubquery.contains("type=semi"))
+        // A correlated aggregate cannot become a join and stays a subquery.
+        let aggregate = try explain(
+            "SELECT id FROM orders o WHERE EXISTS (SELECT 1 FROM orders i WHERE i.user_id = o.user_id HAVING count(*) > 1)")
+        #expect(aggregate.contains("SubPlan EXISTS correlated"))
     }
 
     @Test func zoneMapsSkipRowGroups() throws {

@@ -89,4 +89,19 @@ import Testing
             """)
         #expect(text(rows) == ["beta|2", "nightly|2", "release|2"])
     }
+
+    @Test func decorrelatedForms() throws {
+        // Non-equality correlation becomes a join residual.
+        let rows = try run(
+            "SELECT id FROM orders o WHERE o.amount IN (SELECT amount FROM orders i WHERE i.user_id <> o.user_id)")
+        #expect(text(rows) == [])
+        let greater = try run(
+            "SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.amount > u.id * 40)")
+        #expect(sortedText(greater) == ["ada"])
+        let having = try run(
+            "SELECT DISTINCT user_id FROM orders o WHERE EXISTS (SELECT 1 FROM orders i WHERE i.user_id = o.user_id HAVING count(*) > 1)")
+        #expect(text(having) == ["1"])
+        let notExists = try run("SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)")
+        #expect(sortedText(notExists) == ["14", "15"])
+    }
 }
