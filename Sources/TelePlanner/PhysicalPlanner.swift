@@ -33,7 +33,7 @@ enum PhysicalPlanner {
         return (built, explain)
     }
 
-    /// The expressions a node evaluates itself, not those of its inputs.
+    /// Returns the expressions a node evaluates itself, not those of its inputs.
     private static func ownExpressions(_ plan: LogicalPlan) -> [BoundExpression] {
         switch plan {
         case .scan(let scan): return scan.filters

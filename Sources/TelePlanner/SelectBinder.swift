@@ -137,7 +137,8 @@ extension BindContext {
         return plan
     }
 
-    /// The query and negation of `[NOT] EXISTS (...)`, also when written as `NOT (EXISTS ...)`.
+    /// Returns the query and negation of `[NOT] EXISTS (...)`, also when written as
+    /// `NOT (EXISTS ...)`.
     private static func existsForm(_ expression: Expression) -> (SelectStatement, Bool)? {
         switch expression.kind {
         case .exists(let query, let negated):

@@ -11,6 +11,11 @@ import Testing
         #expect(try columns("SELECT 1 + 2 AS three, 1").map(\.name) == ["three", "?column?"])
     }
 
+    @Test func untypedNullIsText() throws {
+        #expect(try columns("SELECT NULL AS nothing, 1").map(\.type) == [.varchar, .integer])
+        #expect(text(try run("SELECT NULL")) == ["NULL"])
+    }
+
     @Test func filterAndProjection() throws {
         let rows = try run("SELECT id, os FROM pings WHERE channel = 'release' AND id > 3 ORDER BY id")
         #expect(text(rows) == ["6|mac", "9|windows", "12|linux"])
