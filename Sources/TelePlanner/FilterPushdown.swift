@@ -36,7 +36,8 @@ enum FilterPushdown {
         case .projection(let input, let expressions, let names):
             return pushThroughProjection(input, expressions, names, predicates)
         case .join(let left, let right, let type, let condition):
-            return pushIntoJoin(left, right, type, condition, predicates)
+            let simplified = simplifyOuterJoin(type, leftCount: left.columnCount, predicates: predicates)
+            return pushIntoJoin(left, right, simplified, condition, predicates)
         case .aggregate(let input, let keys, let aggregates):
             var below: [BoundExpression] = []
             var above: [BoundExpression] = []
@@ -144,5 +145,50 @@ enum FilterPushdown {
         let join = LogicalPlan.join(
             push(left, toLeft), push(right, toRight), type: type, condition: ExpressionRewriting.conjunction(joinConditions))
         return wrap(join, above)
+    }
+
+    /// Turns an outer join into a less outer one when a filter above it rejects the rows
+    /// that the join pads with NULLs, so that the filter can then move into the inputs.
+    ///
+    ///   Filter(o.amount > 60) (Join(left, u.id = o.user_id))  ->  Join(inner, ...)
+    private static func simplifyOuterJoin(_ type: JoinType, leftCount: Int, predicates: [BoundExpression]) -> JoinType {
+        guard type == .left || type == .right || type == .full else { return type }
+        let rejectsLeftNulls = predicates.contains { rejectsNulls($0) { $0 < leftCount } }
+        let rejectsRightNulls = predicates.contains { rejectsNulls($0) { $0 >= leftCount } }
+        switch type {
+        case .left: return rejectsRightNulls ? .inner : .left
+        case .right: return rejectsLeftNulls ? .inner : .right
+        default:
+            switch (rejectsLeftNulls, rejectsRightNulls) {
+            case (true, true): return .inner
+            case (true, false): return .left
+            case (false, true): return .right
+            case (false, false): return .full
+            }
+        }
+    }
+
+    /// Whether the predicate is never true when a column selected by `onSide` is NULL.
+    /// Only forms that are certain are recognized: a comparison, LIKE or IN list whose
+    /// operand is such a column (possibly cast), and `column IS NOT NULL`.
+    private static func rejectsNulls(_ predicate: BoundExpression, onSide: (Int) -> Bool) -> Bool {
+        func isSideColumn(_ expression: BoundExpression) -> Bool {
+            switch expression {
+            case .column(let index, _): return onSide(index)
+            case .cast(let operand, _): return isSideColumn(operand)
+            default: return false
+            }
+        }
+        switch predicate {
+        case .function(let function, let arguments):
+            guard ["=", "<>", "<", "<=", ">", ">="].contains(function.name) else { return false }
+            return arguments.contains(where: isSideColumn)
+        case .like(let operand, _, _, _, _), .inList(let operand, _, _):
+            return isSideColumn(operand)
+        case .isNull(let operand, negated: true):
+            return isSideColumn(operand)
+        default:
+            return false
+        }
     }
 }

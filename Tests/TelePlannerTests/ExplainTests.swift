@@ -82,6 +82,16 @@ import Testing
         #expect(aggregate.contains("SubPlan EXISTS correlated"))
     }
 
+    @Test func nullRejectingFilterMakesJoinInner() throws {
+        let plan = try explain("SELECT u.name FROM users u LEFT JOIN orders o ON u.id = o.user_id WHERE o.amount > 60")
+        #expect(plan.contains("HashJoin type=inner"))
+        #expect(plan.contains("filter=(amount > 60)"))
+        // IS NULL keeps the padded rows, so the join stays a left join.
+        let kept = try explain("SELECT u.name FROM users u LEFT JOIN orders o ON u.id = o.user_id WHERE o.amount IS NULL")
+        #expect(kept.contains("HashJoin type=left") || kept.contains("HashJoin type=right"))
+        #expect(text(try run("SELECT u.name FROM users u LEFT JOIN orders o ON u.id = o.user_id WHERE o.amount IS NULL")) == ["dee"])
+    }
+
     @Test func zoneMapsSkipRowGroups() throws {
         // pings has row groups of ids 1-4, 5-8 and 9-12; id > 8 can only match the last.
         let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id > 8"))
