@@ -168,7 +168,7 @@ enum FilterPushdown {
         }
     }
 
-    /// Whether the predicate is never true when a column selected by `onSide` is NULL.
+    /// Returns whether the predicate is never true when a column selected by `onSide` is NULL.
     /// Only forms that are certain are recognized: a comparison, LIKE or IN list whose
     /// operand is such a column (possibly cast), and `column IS NOT NULL`.
     private static func rejectsNulls(_ predicate: BoundExpression, onSide: (Int) -> Bool) -> Bool {

@@ -34,7 +34,7 @@ extension BindContext {
                 .featureNotSupported, "table function \"\(name)\" is not supported",
                 hint: "Select from a table, a view or a subquery.", position: position)
         case .join(let kind, let left, let right, let condition):
-            return try bindJoin(kind, left, right, condition)
+            return try session.descend(at: nil) { try bindJoin(kind, left, right, condition) }
         }
     }
 

@@ -83,11 +83,13 @@ enum IntervalParser {
     private static func parseClock(_ text: String) -> Int64? {
         let negative = text.hasPrefix("-")
         let parts = (negative ? String(text.dropFirst()) : text).split(separator: ":")
-        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1])
+        // Bounded so that the microsecond total below cannot overflow.
+        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1]),
+            hours.magnitude < 100_000_000, minutes.magnitude < 100_000_000
         else { return nil }
         var micros = hours * 3_600_000_000 + minutes * 60_000_000
         if parts.count == 3 {
-            guard let seconds = Double(parts[2]) else { return nil }
+            guard let seconds = Double(parts[2]), seconds.isFinite, abs(seconds) < 1e12 else { return nil }
             micros += Int64((seconds * 1_000_000).rounded())
         }
         return negative ? -micros : micros

@@ -43,7 +43,7 @@ extension BindContext {
         case .values(let rows):
             return try bindValues(rows)
         case .setOperation(let op, let all, let left, let right):
-            return try bindSetOperation(op, all: all, left: left, right: right)
+            return try session.descend(at: nil) { try bindSetOperation(op, all: all, left: left, right: right) }
         }
     }
 
