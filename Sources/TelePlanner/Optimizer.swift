@@ -10,6 +10,7 @@ enum Optimizer {
         plan = FilterPushdown.apply(plan)
         // Pushed predicates may have become constant after substitution.
         plan = ConstantFolding.apply(plan)
+        plan = JoinOrdering.apply(plan)
         plan = introduceTopN(plan)
         plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)

@@ -26,6 +26,18 @@ import Testing
         #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(amount > 10)"))
     }
 
+    @Test func threeWayCommaJoinIsReordered() throws {
+        // users and pings share no condition, so joining them first would be a cross join.
+        let sql = """
+            SELECT u.name, o.amount, p.os FROM users u, pings p, orders o
+            WHERE u.id = o.user_id AND p.id = o.user_id
+            """
+        let plan = try explain(sql)
+        #expect(!plan.contains("NestedLoopJoin"))
+        #expect(plan.components(separatedBy: "HashJoin type=inner").count == 3)
+        #expect(sortedText(try run(sql)) == ["ada|100|windows", "ada|50|windows", "bob|70|mac", "cy|20|linux"])
+    }
+
     @Test func smallerSideIsBuilt() throws {
         // nums has 4 rows and pings 12: the hash table is built on nums, the left input.
         let plan = try explain("SELECT p.id FROM nums n JOIN pings p ON n.n = p.id")
