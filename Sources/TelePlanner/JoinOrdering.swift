@@ -4,10 +4,10 @@
 //     as written:  (a CROSS JOIN b) JOIN c      a cross product of a and b
 //     reordered:   (c JOIN a) JOIN b            two hash joins
 //
-// The greedy order starts from the input with the most estimated rows and repeatedly adds
-// the smallest input that an unused join condition connects to the inputs joined so far,
-// so every step can be a hash join that builds on the small side. A disconnected input is
-// added last as a cross join. A projection restores the original column order.
+// The greedy order starts from the input with the most estimated rows. It then adds, one at
+// a time, the smallest input that an unused join condition connects to the inputs joined
+// so far. Every step can then be a hash join that builds on the small side. A disconnected
+// input is added last as a cross join, and a projection restores the original column order.
 
 import TeleCore
 import TeleExecution
