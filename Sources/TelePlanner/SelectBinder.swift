@@ -1,6 +1,5 @@
-// Binds one SELECT block: FROM, WHERE (with uncorrelated IN subqueries as semi joins),
-// GROUP BY in all its forms, aggregates, HAVING, the select list, DISTINCT and ORDER BY
-// with hidden sort columns.
+// Binds one SELECT block: FROM, WHERE (see WhereBinder.swift), GROUP BY in all its forms,
+// aggregates, HAVING, the select list, DISTINCT and ORDER BY with hidden sort columns.
 //
 // Aggregates are bound as marker columns (see `AggregateCollector`). Once the GROUP BY keys
 // are known, `ungroup` rewrites every expression above the aggregation to read the keys and
@@ -77,85 +76,6 @@ extension BindContext {
             plan = .projection(plan, expressions: visible, names: entries.map(\.name))
         }
         return BoundQuery(plan: plan, names: entries.map(\.name), types: entries.map { $0.bound.type })
-    }
-
-    // MARK: WHERE
-
-    /// Binds WHERE. Conjuncts `x IN (uncorrelated subquery)` become semi joins, because a
-    /// NULL or false IN result both drop the row there; the rest become one filter.
-    private func bindWhere(_ whereClause: Expression, over input: LogicalPlan) throws -> LogicalPlan {
-        clause = "WHERE"
-        var plan = input
-        var predicates: [BoundExpression] = []
-        var semiJoins: [(LogicalPlan, BoundExpression)] = []
-        var correlatedJoins: [(right: LogicalPlan, type: JoinType, condition: [BoundExpression])] = []
-        let outerCount = scope.columns.count
-        for conjunct in Self.splitConjuncts(whereClause) {
-            if let (query, negated) = Self.existsForm(conjunct) {
-                let (bound, correlated) = try bindInnerQuery(query, position: conjunct.position)
-                if !correlated.isEmpty,
-                    let join = Decorrelation.decorrelate(bound.plan, correlatedValues: correlated, outerCount: outerCount)
-                {
-                    correlatedJoins.append((join.right, negated ? .anti : .semi, join.condition))
-                } else {
-                    let subquery = Self.makeSubquery(
-                        kind: .exists(negated: negated), type: .boolean, plan: bound.plan, correlatedValues: correlated)
-                    predicates.append(.subquery(subquery))
-                }
-                continue
-            }
-            if case .inSubquery(let operand, let query, false) = conjunct.kind {
-                let (operandBound, subplan, correlated) = try bindInSubqueryParts(operand, query, position: conjunct.position)
-                if correlated.isEmpty {
-                    semiJoins.append((subplan, operandBound))
-                    continue
-                }
-                if let join = Decorrelation.decorrelate(subplan, correlatedValues: correlated, outerCount: outerCount) {
-                    let equal = try applyFunction("=", [operandBound, join.selectList[0]], position: conjunct.position)
-                    correlatedJoins.append((join.right, .semi, [equal] + join.condition))
-                    continue
-                }
-                let subquery = Self.makeSubquery(
-                    kind: .inSubquery(operand: operandBound, negated: false), type: .boolean, plan: subplan,
-                    correlatedValues: correlated)
-                predicates.append(.subquery(subquery))
-                continue
-            }
-            predicates.append(contentsOf: ExpressionRewriting.conjuncts(try bindCondition(conjunct, clause: "WHERE")))
-        }
-        if let predicate = ExpressionRewriting.conjunction(predicates) {
-            plan = .filter(plan, predicate: predicate)
-        }
-        for (subplan, operand) in semiJoins {
-            let column = BoundExpression.column(index: outerCount, type: operand.type)
-            let equal = try applyFunction("=", [operand, column], position: whereClause.position)
-            plan = .join(plan, subplan, type: .semi, condition: equal)
-        }
-        for join in correlatedJoins {
-            plan = .join(plan, join.right, type: join.type, condition: ExpressionRewriting.conjunction(join.condition))
-        }
-        return plan
-    }
-
-    /// Returns the query and negation of `[NOT] EXISTS (...)`, also when written as
-    /// `NOT (EXISTS ...)`.
-    private static func existsForm(_ expression: Expression) -> (SelectStatement, Bool)? {
-        switch expression.kind {
-        case .exists(let query, let negated):
-            return (query, negated)
-        case .unary(.not, let operand):
-            guard case .exists(let query, let negated) = operand.kind else { return nil }
-            return (query, !negated)
-        default:
-            return nil
-        }
-    }
-
-    static func splitConjuncts(_ expression: Expression) -> [Expression] {
-        if case .binary(.and, let left, let right) = expression.kind {
-            return splitConjuncts(left) + splitConjuncts(right)
-        }
-        return [expression]
     }
 
     // MARK: GROUP BY
