@@ -8,8 +8,8 @@ import TeleExecution
 import TeleSyntax
 
 extension BindContext {
-    /// Binds WHERE. Conjuncts `x IN (uncorrelated subquery)` become semi joins, because a
-    /// NULL or false IN result both drop the row there; the rest become one filter.
+    /// Binds WHERE over `input`. IN and EXISTS conjuncts may become joins here because WHERE
+    /// drops a row for a NULL result as it does for false, so three-valued logic is kept.
     func bindWhere(_ whereClause: Expression, over input: LogicalPlan) throws -> LogicalPlan {
         clause = "WHERE"
         var plan = input
