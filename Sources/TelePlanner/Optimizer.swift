@@ -14,6 +14,7 @@ enum Optimizer {
         plan = introduceTopN(plan)
         plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)
+        plan = removeIdentityProjections(plan)
         plan = ZoneMapPredicates.apply(plan)
         return plan
     }
@@ -49,6 +50,23 @@ enum Optimizer {
             else { return nil }
             let merged = outer.map { ExpressionRewriting.substitute($0, with: inner) }
             return .projection(input, expressions: merged, names: names)
+        }
+    }
+
+    /// Drops a projection that outputs a scan's columns unchanged, as pruning leaves when the
+    /// scan already reads only the selected columns. Result column names come from the
+    /// binder, so only EXPLAIN loses the projection's names.
+    ///
+    ///   Projection [n] (Scan nums columns=[n])  ->  Scan nums columns=[n]
+    static func removeIdentityProjections(_ plan: LogicalPlan) -> LogicalPlan {
+        plan.rewriteBottomUp { node in
+            guard case .projection(let input, let expressions, _) = node, case .scan = input,
+                expressions.count == input.columnCount
+            else { return nil }
+            for (position, expression) in expressions.enumerated() {
+                guard case .column(let index, _) = expression, index == position else { return nil }
+            }
+            return input
         }
     }
 }

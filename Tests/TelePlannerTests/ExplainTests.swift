@@ -10,13 +10,19 @@ import Testing
     @Test func filterAndZoneMapReachScan() throws {
         let plan = try explain("SELECT channel, os, count(*) FROM pings WHERE version = '120.0' GROUP BY channel, os")
         let lines = plan.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
+        try #require(lines.count == 3)
         #expect(lines[0].hasPrefix("Projection [channel, os, count"))
         #expect(lines[1].contains("HashAggregate keys=[channel, os] aggregates=[count(*)]"))
         #expect(lines[2].contains("TableScan pings columns=[channel, os, version]"))
         #expect(lines[2].contains("filter=(version = '120.0')"))
         #expect(lines[2].contains("zonemap=[version = '120.0']"))
         #expect(lines[2].contains("rows~1"))
+    }
+
+    @Test func identityProjectionsRemoved() throws {
+        let plan = try explain("SELECT n FROM nums UNION SELECT id FROM users")
+        #expect(!plan.contains("Projection"))
+        #expect(plan.contains("TableScan nums columns=[n]"))
     }
 
     @Test func commaJoinBecomesHashJoin() throws {
