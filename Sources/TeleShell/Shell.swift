@@ -70,8 +70,9 @@ public final class Shell {
                 runDotCommand(trimmed, lineNumber: lineNumber)
                 return
             }
-            // Blank lines and lone comments between statements start nothing.
-            if !StatementSplitter.hasContent(ArraySlice(trimmed.utf8)) { return }
+            // Blank lines and comments between statements start nothing, unless the line opens
+            // a block comment that continues on the next line.
+            if !StatementSplitter.hasContent(trimmed), StatementSplitter.isComplete(trimmed + "\n;") { return }
             pending.firstLine = lineNumber
             pending.text = line
         } else {

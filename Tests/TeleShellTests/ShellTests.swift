@@ -112,6 +112,14 @@ import Testing
         #expect(session.executed.isEmpty)
     }
 
+    @Test func blockCommentBeforeStatement() {
+        let capture = OutputCapture()
+        let session = makeSession()
+        let shell = capture.makeShell(session: session)
+        shell.runScript("-- a comment\n/* opens\n closes */\nSELECT 1;")
+        #expect(session.executed == ["/* opens\n closes */\nSELECT 1"])
+    }
+
     @Test func lastStatementWithoutSemicolonRuns() {
         let capture = OutputCapture()
         let session = makeSession()
