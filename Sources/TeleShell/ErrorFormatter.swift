@@ -47,7 +47,7 @@ public enum ErrorFormatter {
     /// The byte offset is preferred. Line and column are the fallback when the offset lies
     /// outside the text.
     static func locate(_ position: SourcePosition, in text: String) -> (String, Int, Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.splitLines()
         let bytes = Array(text.utf8)
         if position.offset >= 0, position.offset <= bytes.count {
             let before = bytes[..<position.offset]

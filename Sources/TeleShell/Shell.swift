@@ -95,9 +95,9 @@ public final class Shell {
     public func runScript(_ text: String) {
         var pending = PendingInput()
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.splitLines() {
             lineNumber += 1
-            process(line: line.hasSuffix("\r") ? String(line.dropLast()) : String(line), lineNumber: lineNumber, pending: &pending)
+            process(line: line, lineNumber: lineNumber, pending: &pending)
             if shouldQuit { return }
         }
         flush(&pending)
