@@ -139,7 +139,8 @@ public enum CommandLineTool {
             let database = try engine.open(path)
             var progress: (@Sendable (Int, Int) -> Void)?
             if isatty(STDERR_FILENO) == 1 {
-                let bar = ProgressBar(unit: "files")
+                // The facade reports progress in bytes read.
+                let bar = ProgressBar(unit: .bytes)
                 progress = { done, total in bar.update(done: done, total: total) }
             }
             let summary = try database.ingest(files: files, dedupe: dedupe, schemaPath: schemaPath, progress: progress)
@@ -147,6 +148,8 @@ public enum CommandLineTool {
             writeOutput(summary.line + "\n")
             return 0
         } catch {
+            // End a progress bar line that the failure cut short.
+            if isatty(STDERR_FILENO) == 1 { writeError("\n") }
             writeError(ErrorFormatter.format(error, statement: nil, inScript: false))
             return 1
         }

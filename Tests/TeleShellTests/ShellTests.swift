@@ -190,8 +190,9 @@ import Testing
     }
 
     @Test func progressBarRendering() {
-        #expect(ProgressBar.render(done: 5, total: 10, unit: "files") == "[" + String(repeating: "#", count: 15) + String(repeating: " ", count: 15) + "]  50% 5/10 files")
-        #expect(ProgressBar.render(done: 0, total: 0, unit: "files").hasPrefix("[" + String(repeating: "#", count: 30) + "] 100%"))
+        #expect(ProgressBar.render(done: 5, total: 10, unit: .files) == "[" + String(repeating: "#", count: 15) + String(repeating: " ", count: 15) + "]  50% 5/10 files")
+        #expect(ProgressBar.render(done: 0, total: 0, unit: .files).hasPrefix("[" + String(repeating: "#", count: 30) + "] 100%"))
+        #expect(ProgressBar.render(done: 2_500_000, total: 10_000_000, unit: .bytes).hasSuffix("]  25% 2.5/10.0 MB"))
     }
 }
 
