@@ -25,7 +25,9 @@ public enum ErrorFormatter {
         if let position = error.position, let statement,
             let (sourceLine, column, lineIndex) = locate(position, in: statement.text)
         {
-            let label = "LINE \(statement.line + lineIndex): "
+            // Scripts count lines from the top of the file, the prompt from the statement's start.
+            let lineNumber = inScript ? statement.line + lineIndex : lineIndex + 1
+            let label = "LINE \(lineNumber): "
             text += label + sourceLine + "\n"
             text += String(repeating: " ", count: label.count + column) + "^\n"
         } else if let position = error.position {

@@ -37,3 +37,33 @@ import Testing
         #expect((results.first?.passed ?? 0) > 1000)
     }
 }
+
+@Suite struct EngineShellTests {
+    func makeShell(_ capture: OutputCapture) -> Shell {
+        let engine = TeleDBEngine()
+        return Shell(engine: engine, database: engine.inMemoryDatabase(), inScript: true,
+                     output: { capture.output += $0 }, errorOutput: { capture.errors += $0 })
+    }
+
+    @Test func scriptRunsOnEngine() {
+        let capture = OutputCapture()
+        let shell = makeShell(capture)
+        shell.runScript("""
+            CREATE TABLE t(id INTEGER, name VARCHAR);
+            INSERT INTO t VALUES (1, 'a,b'), (2, NULL);
+            .mode csv
+            SELECT id, name FROM t ORDER BY id;
+            .schema t
+            """)
+        #expect(capture.errors == "")
+        #expect(capture.output == "id,name\r\n1,\"a,b\"\r\n2,\r\nCREATE TABLE t (id INTEGER, name VARCHAR);\n")
+    }
+
+    @Test func engineErrorNamesScriptLine() {
+        let capture = OutputCapture()
+        let shell = makeShell(capture)
+        shell.runScript("SELECT 1;\n\nSELECT 1 FORM t;\n")
+        #expect(shell.errorCount == 1)
+        #expect(capture.errors.hasPrefix("Error: near line 3: syntax error at or near \"FORM\"\nLINE 3: SELECT 1 FORM t\n                 ^\n"))
+    }
+}

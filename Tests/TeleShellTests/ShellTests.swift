@@ -64,6 +64,15 @@ import Testing
         #expect(capture.errors.hasPrefix("Error: syntax error at or near \"FORM\"\nLINE 1: "))
     }
 
+    @Test func promptErrorCountsLinesFromStatement() {
+        let error = TeleError(.syntaxError, "syntax error at or near \"x\"", position: SourcePosition(offset: 9, line: 2, column: 3))
+        let statement = SplitStatement(text: "SELECT\n  x y", line: 40)
+        let atPrompt = ErrorFormatter.format(error, statement: statement, inScript: false)
+        #expect(atPrompt == "Error: syntax error at or near \"x\"\nLINE 2:   x y\n          ^\n")
+        let inScript = ErrorFormatter.format(error, statement: statement, inScript: true)
+        #expect(inScript.hasPrefix("Error: near line 40: syntax error at or near \"x\"\nLINE 41:   x y\n"))
+    }
+
     @Test func unknownDotCommandIsAnError() {
         let capture = OutputCapture()
         let shell = capture.makeShell(session: makeSession(), inScript: false)
