@@ -6,7 +6,7 @@ import Synchronization
 /// A bar such as `[#####     ]  50% 5.0/10.0 MB` on stderr, redrawn only when the
 /// percentage changes.
 public final class ProgressBar: Sendable {
-    /// What the counts measure.
+    /// The quantity the counts measure.
     public enum Unit: Sendable {
         case bytes
         case files
@@ -21,7 +21,7 @@ public final class ProgressBar: Sendable {
         self.unit = unit
     }
 
-    /// Redraws the bar for `done` of `total` items; the last call (done == total) ends the line.
+    /// Redraws the bar for `done` of `total`. The last call (done == total) ends the line.
     public func update(done: Int, total: Int) {
         let percent = total > 0 ? min(100, done * 100 / total) : 100
         let changed = lastPercent.withLock { last in
@@ -35,7 +35,7 @@ public final class ProgressBar: Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// The bar without the carriage return, such as `[###       ]  10% 1/10 files`.
+    /// Renders the bar without the carriage return, such as `[###       ]  10% 1/10 files`.
     static func render(done: Int, total: Int, unit: Unit) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let filled = Int(fraction * Double(width))

@@ -1,4 +1,4 @@
-// Splits SQL text into statements with their line numbers, and tells whether typed input
+// Splits SQL text into statements with their line numbers, and checks whether typed input
 // ends a statement.
 //
 // The scanning itself is TeleSyntax's (`Parser.splitStatements` and `Parser.isComplete`),
