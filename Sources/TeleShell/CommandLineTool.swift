@@ -108,6 +108,9 @@ public enum CommandLineTool {
         let shell = Shell(engine: engine, database: database, mode: mode ?? .table, maxRows: interactive ? 40 : 0,
                           inScript: !interactive, output: writeOutput, errorOutput: writeError)
         if interactive {
+            // Histograms print as long JSON; at a terminal a table stays readable when such
+            // values are cut, and .maxwidth 0 shows them whole.
+            shell.maxCellWidth = 60
             writeOutput("TeleDB \(engine.version)\nEnter \".help\" for the dot commands; end statements with \";\".\n")
             let home = ProcessInfo.processInfo.environment["HOME"]
             let input = ReadlineLineInput(historyPath: home.map { $0 + "/.teledb_history" })

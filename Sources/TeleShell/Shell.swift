@@ -31,6 +31,8 @@ public final class Shell {
     public var mode: OutputMode
     /// Rows table mode shows before eliding the middle; 0 shows all.
     public var maxRows: Int
+    /// The display width at which table mode cuts a value off with `…`; 0 never cuts.
+    public var maxCellWidth = 0
     public var timerEnabled = false
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
@@ -119,8 +121,7 @@ public final class Shell {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         for result in results {
             for notice in result.notices { errorOutput("NOTICE: \(notice)\n") }
-            let text = ResultFormatter.format(result, mode: mode, maxRows: mode == .table ? maxRows : 0)
-            if !text.isEmpty { output(text) }
+            ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)
         }
         if timerEnabled { output("Run Time: \(String(format: "%.3f", seconds)) s\n") }
         if results.contains(where: { !$0.returnsRows }) { catalogDidChange?() }
