@@ -6,7 +6,7 @@
 import TeleCore
 import TeleDB
 
-/// How the shell prints query results.
+/// The format in which the shell prints query results.
 public enum OutputMode: String, Sendable, CaseIterable {
     /// Box-drawing table with the column type under each name.
     case table
@@ -44,7 +44,7 @@ public enum ResultFormatter {
     /// Formats the rows of `result` in `mode` and passes the text to `output` in pieces.
     ///
     /// CSV, JSON and line mode box one chunk of rows at a time, so a large result is never
-    /// held as `Value`s all at once; table mode boxes only the rows it shows.
+    /// held as `Value`s all at once. Table mode boxes only the rows it shows.
     public static func write(
         _ result: StatementResult, mode: OutputMode, maxRows: Int = 0, maxCellWidth: Int = 0,
         to output: (String) -> Void
@@ -78,12 +78,12 @@ public enum ResultFormatter {
         (0..<chunk.count).map { chunk.row($0) }
     }
 
-    /// The text of one value as the human-readable modes print it; NULL prints as `NULL`.
+    /// Returns one value as the human-readable modes print it, with NULL as `NULL`.
     static func displayText(_ value: Value) -> String {
         value.text ?? "NULL"
     }
 
-    /// Whether a column's values align to the right, as numbers do in a table.
+    /// Returns whether a column's values align to the right, as numbers do in a table.
     static func isRightAligned(_ type: DataType) -> Bool {
         type.isNumeric
     }

@@ -139,8 +139,8 @@ enum TableFormatter {
             .replacingOccurrences(of: "\t", with: "\\t")
     }
 
-    /// The number of terminal columns `text` takes: two for East Asian wide characters and
-    /// emoji, one for every other character.
+    /// Returns the number of terminal columns `text` takes: two for East Asian wide
+    /// characters and emoji, one for every other character.
     ///
     /// NOTE: this is an approximation of Unicode's East Asian Width property over the common
     /// ranges; combining sequences count as one column per grapheme cluster.

@@ -45,7 +45,7 @@ enum CSVFormatter {
 ///
 /// Integers and finite doubles are JSON numbers, booleans are `true`/`false`, NULL is `null`
 /// and a histogram is its JSON object. NaN and the infinities have no JSON number, so they
-/// print as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`; dates, timestamps and
+/// print as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`. Dates, timestamps and
 /// intervals print as strings in PostgreSQL's text format.
 enum JSONFormatter {
     /// Writes the array a batch of rows at a time: `[` before the first row, `,` and a line
