@@ -71,6 +71,16 @@ import Testing
         #expect(!noFilter.contains("filter="))
     }
 
+    @Test func nullComparisonsFoldToNoRows() throws {
+        // `x / 0 = NULL` is NULL for every row, so x / 0 never runs and no error is raised.
+        #expect(text(try run("SELECT id FROM users WHERE id / 0 = NULL")) == [])
+        #expect(text(try run("SELECT count(*) FROM users WHERE NULL IN (id / 0)")) == ["0"])
+        let plan = try explain("SELECT id FROM users WHERE id * 2 > NULL")
+        #expect(plan.contains("Values rows=0"))
+        #expect(!plan.contains("TableScan"))
+        #expect(text(try run("SELECT id FROM users GROUP BY id HAVING NULL IS NOT NULL")) == [])
+    }
+
     @Test func filterPushedThroughSubqueryAndView() throws {
         let plan = try explain("SELECT ping_id FROM release_pings WHERE ping_id > 6")
         #expect(plan.hasPrefix("Projection [id AS ping_id]\n  TableScan pings"))
