@@ -94,6 +94,8 @@ extension Session {
                                 hint: hintForTable(name, in: transaction.snapshot))
             }
             try transaction.dropTable(name)
+            // Indexes go with their table, as in PostgreSQL.
+            database.indexTables.withLock { indexes in indexes = indexes.filter { $0.value != name } }
         }
         return result("DROP TABLE", notices: notices)
     }
@@ -208,7 +210,11 @@ extension Session {
             throw TeleError(.undefinedColumn, "column \"\(column)\" does not exist",
                             hint: nearestName(to: column, among: data.schema.columns.map(\.name)).map { "Perhaps you meant \"\($0)\"." })
         }
-        let inserted = database.indexNames.withLock { $0.insert(name).inserted }
+        let inserted = database.indexTables.withLock { indexes in
+            if indexes[name] != nil { return false }
+            indexes[name] = data.schema.name
+            return true
+        }
         if !inserted, !ifNotExists {
             throw TeleError(.duplicateTable, "relation \"\(name)\" already exists")
         }
@@ -216,7 +222,7 @@ extension Session {
     }
 
     func dropIndex(name: String, ifExists: Bool) throws -> StatementResult {
-        let removed = database.indexNames.withLock { $0.remove(name) != nil }
+        let removed = database.indexTables.withLock { $0.removeValue(forKey: name) != nil }
         if !removed, !ifExists {
             throw TeleError(.undefinedObject, "index \"\(name)\" does not exist")
         }
