@@ -49,12 +49,12 @@ struct Xoshiro256: RandomNumberGenerator {
         return result
     }
 
-    /// A uniform double in [0, 1) from the top 53 bits.
+    /// Returns a uniform double in [0, 1) from the top 53 bits.
     mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A uniform integer in `range` by Lemire's multiply-high method. The bias is below
+    /// Returns a uniform integer in `range` by Lemire's multiply-high method. The bias is below
     /// 2^-40 for the small ranges the generator uses, and unlike `Int.random(in:using:)`
     /// the mapping is fixed here, so outputs cannot change with the standard library.
     mutating func int(in range: ClosedRange<Int>) -> Int {
@@ -66,7 +66,7 @@ struct Xoshiro256: RandomNumberGenerator {
         unit() < probability
     }
 
-    /// A standard normal sample (Box-Muller).
+    /// Returns a standard normal sample (Box-Muller).
     mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300)
         let u2 = unit()

@@ -89,7 +89,7 @@ public enum HistogramBuckets {
         return bounds
     }
 
-    /// The index of the bucket that a sample falls into.
+    /// Returns the index of the bucket that `sample` falls into.
     public static func bucketIndex(of sample: Int64, in bounds: [Int64]) -> Int {
         var low = 0
         var high = bounds.count - 1

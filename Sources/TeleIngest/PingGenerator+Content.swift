@@ -79,7 +79,7 @@ struct PingContentBuilder {
         }
     }
 
-    /// A build id `YYYYMMDDhhmmss` on `day`.
+    /// Returns a build id `YYYYMMDDhhmmss` on `day`.
     private mutating func buildIdentifier(day: Int64) -> String {
         let (year, month, dayOfMonth) = DateTime.civil(days: day)
         let seconds = random.int(in: 0...86_399)

@@ -36,7 +36,7 @@ public struct PingGenerator: Sendable {
         self.dayCount = dayCount
     }
 
-    /// The documents of a run of `count` pings, generated lazily in order.
+    /// Returns the documents of a run of `count` pings, generated lazily in order.
     public func generate(count: Int) -> GeneratedPings {
         GeneratedPings(generator: self, count: count)
     }
@@ -79,7 +79,7 @@ public struct PingGenerator: Sendable {
         try flush()
     }
 
-    /// A seed for one independent stream, mixed so that nearby indices give unrelated streams.
+    /// Returns the seed of one independent stream, mixed so that nearby indices give unrelated streams.
     private func streamSeed(kind: UInt64, index: UInt64) -> UInt64 {
         var mixer = SplitMix64(state: seed ^ (kind &* 0xD1B5_4A32_D192_ED03))
         mixer.state ^= index &* 0x9E37_79B9_7F4A_7C15
@@ -131,6 +131,7 @@ struct GeneratedClient {
     init(random: inout Xoshiro256, firstDay: Int64) {
         clientID = GeneratedClient.uuid(&random)
         profileGroupID = GeneratedClient.uuid(&random)
+
         // Approximate shares of Firefox desktop usage by channel and OS.
         channel = ["release", "beta", "nightly", "esr"][random.weightedIndex([0.85, 0.06, 0.03, 0.06])]
         switch random.weightedIndex([0.72, 0.12, 0.16]) {
@@ -150,10 +151,12 @@ struct GeneratedClient {
             architecture = random.chance(0.97) ? "x86-64" : "aarch64"
             xpcomABI = architecture == "aarch64" ? "aarch64-gcc3" : "x86_64-gcc3"
         }
+
         let locales = ["en-US", "de", "fr", "es-ES", "ru", "pt-BR", "ja", "pl", "zh-CN", "it", "en-GB", "nl", "tr", "id", "uk"]
         locale = locales[random.weightedIndex([40, 10, 7, 5, 5, 5, 4, 3, 3, 3, 4, 2, 2, 2, 1])]
         cpuCount = [2, 4, 6, 8, 12, 16, 24][random.weightedIndex([0.08, 0.3, 0.12, 0.28, 0.1, 0.1, 0.02])]
         memoryMB = [2048, 4096, 8192, 16384, 32768, 65536][random.weightedIndex([0.05, 0.2, 0.35, 0.28, 0.1, 0.02])]
+
         isDefaultBrowser = random.chance(0.45)
         profileCreationDay = firstDay - Int64(random.int(in: 0...3000))
         distributionID = random.chance(0.9) ? nil : ["mozilla-EMEfree", "canonical", "yandex", "acer"][random.int(in: 0...3)]
