@@ -43,10 +43,10 @@ public struct Lexer {
         switch byte {
         case UInt8(ascii: "'"):
             kind = .string
-            value = try readQuoted(quote: UInt8(ascii: "'"), what: "quoted string", at: position)
+            value = try readQuoted(quote: UInt8(ascii: "'"), kind: "quoted string", at: position)
         case UInt8(ascii: "\""):
             kind = .quotedIdentifier
-            value = try readQuoted(quote: UInt8(ascii: "\""), what: "quoted identifier", at: position)
+            value = try readQuoted(quote: UInt8(ascii: "\""), kind: "quoted identifier", at: position)
             if value.isEmpty {
                 throw TeleError.syntax(
                     "zero-length delimited identifier at or near \"\"\"\"", at: position,
@@ -162,7 +162,7 @@ public struct Lexer {
     // MARK: - Strings and quoted identifiers
 
     /// Reads text between two `quote` characters, where a doubled quote stands for one.
-    private mutating func readQuoted(quote: UInt8, what: String, at position: SourcePosition) throws
+    private mutating func readQuoted(quote: UInt8, kind: String, at position: SourcePosition) throws
         -> String
     {
         advance()
@@ -181,7 +181,7 @@ public struct Lexer {
                 content.append(byte)
             }
         }
-        throw unterminated(what, at: position, closing: quote)
+        throw unterminated(kind, at: position, closing: quote)
     }
 
     /// Reads an `E'...'` string, resolving backslash escapes as PostgreSQL does.
@@ -293,10 +293,10 @@ public struct Lexer {
             at: position, hint: "Close the string with \(String(decoding: tag, as: UTF8.self)).")
     }
 
-    private func unterminated(_ what: String, at position: SourcePosition, closing: UInt8) -> TeleError {
+    private func unterminated(_ kind: String, at position: SourcePosition, closing: UInt8) -> TeleError {
         let quote = String(Character(Unicode.Scalar(closing)))
         return TeleError.syntax(
-            "unterminated \(what) at or near \"\(quote)\"", at: position,
+            "unterminated \(kind) at or near \"\(quote)\"", at: position,
             hint: "Close it with a matching \(quote).")
     }
 

@@ -57,7 +57,7 @@ extension SyntaxParser {
         return left
     }
 
-    /// The precedence of the current token as an infix or postfix operator, or nil.
+    /// Returns the precedence of the current token as an infix or postfix operator, or nil.
     private func infixPrecedence() -> Precedence? {
         let token = current
         switch token.kind {
@@ -112,7 +112,7 @@ extension SyntaxParser {
     /// Parses `a AND b AND c ...` (or OR) in a loop and builds a balanced tree, so that a chain
     /// of 10,000 conditions neither recurses here nor yields a tree 10,000 levels deep for
     /// later stages. AND and OR are associative in SQL's three-valued logic, so the shape
-    /// does not change the result; chains of two or three operands come out left-deep.
+    /// does not change the result. Chains of two or three operands come out left-deep.
     private mutating func parseLogicalChain(first: Expression, precedence: Precedence) throws -> Expression {
         let keyword = precedence == .and ? "and" : "or"
         let op: BinaryOperator = precedence == .and ? .and : .or
@@ -157,8 +157,8 @@ extension SyntaxParser {
         return operand
     }
 
-    /// Applies a unary sign; a minus before a numeric literal folds into the literal, as
-    /// PostgreSQL does, so `-9223372036854775808` is the smallest BIGINT and not an overflow.
+    /// Applies a unary sign. A minus before a numeric literal folds into the literal, as in
+    /// PostgreSQL, so that `-9223372036854775808` is the smallest BIGINT and not an overflow.
     private func applySign(_ sign: Token, to operand: Expression) -> Expression {
         if sign.value == "-", case .literal(let literal) = operand.kind {
             switch literal {

@@ -37,7 +37,7 @@ extension SyntaxParser {
         }
     }
 
-    /// An integer literal when it fits in Int64, otherwise the text for the binder.
+    /// Makes an integer literal when the text fits in Int64, otherwise a number literal.
     private func numericLiteral(_ text: String) -> Literal {
         if let value = Int64(text) { return .integer(value) }
         return .number(text)
@@ -94,10 +94,10 @@ extension SyntaxParser {
     /// Parses `a`, `t.a` or `s.t.a`; a trailing `.*` is left for the select list.
     private mutating func parseColumnReference() throws -> Expression {
         let at = current.position
-        var parts = [try parseIdentifier(what: "a column name")]
+        var parts = [try parseIdentifier(expected: "a column name")]
         while current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
             advance()
-            parts.append(try parseIdentifier(allowKeywords: true, what: "a column name"))
+            parts.append(try parseIdentifier(allowKeywords: true, expected: "a column name"))
         }
         if current.isSymbol("("), parts.count > 1 {
             return try parseFunctionCall(name: parts.joined(separator: "."), at: at)

@@ -24,10 +24,10 @@ extension SyntaxParser {
         }
         var ctes: [CommonTableExpression] = []
         repeat {
-            let name = try parseIdentifier(what: "a name for the WITH query")
+            let name = try parseIdentifier(expected: "a name for the WITH query")
             var columns: [String] = []
             if current.isSymbol("(") {
-                columns = try parseNameList(what: "a column name")
+                columns = try parseNameList(expected: "a column name")
             }
             try expectWord("as")
             if consumeWord("not") {
@@ -204,7 +204,7 @@ extension SyntaxParser {
     /// Reads `AS label` (any word), or a bare label that is not a reserved keyword.
     mutating func parseAlias() throws -> String? {
         if consumeWord("as") {
-            return try parseIdentifier(allowKeywords: true, what: "an alias")
+            return try parseIdentifier(allowKeywords: true, expected: "an alias")
         }
         if atIdentifier {
             let aliasToken = current

@@ -94,7 +94,7 @@ struct SyntaxParser {
 
     var current: Token { tokens[index] }
 
-    /// The token `distance` places ahead; the `.end` token repeats past the end.
+    /// Returns the token `distance` places ahead, or the `.end` token past the end.
     func peek(_ distance: Int = 1) -> Token {
         tokens[min(index + distance, tokens.count - 1)]
     }
@@ -138,7 +138,7 @@ struct SyntaxParser {
 
     // MARK: - Errors
 
-    /// The 42601 error for the current token, in PostgreSQL's wording.
+    /// Makes the 42601 error for the current token, in PostgreSQL's wording.
     func unexpected(hint: String? = nil) -> TeleError {
         let token = current
         if token.kind == .end {
@@ -178,7 +178,7 @@ struct SyntaxParser {
 
     /// Reads a name: a quoted identifier, or a word that is not a reserved keyword. With
     /// `allowKeywords`, any word is taken, as after `AS` where SQL allows keywords as labels.
-    mutating func parseIdentifier(allowKeywords: Bool = false, what: String = "a name") throws -> String {
+    mutating func parseIdentifier(allowKeywords: Bool = false, expected: String = "a name") throws -> String {
         let token = current
         switch token.kind {
         case .quotedIdentifier:
@@ -188,7 +188,7 @@ struct SyntaxParser {
             advance()
             return token.value
         default:
-            throw unexpected(hint: "Expected \(what).")
+            throw unexpected(hint: "Expected \(expected).")
         }
     }
 
@@ -198,21 +198,21 @@ struct SyntaxParser {
     }
 
     /// Reads `name` or `schema.name`, joined by a dot.
-    mutating func parseQualifiedName(what: String) throws -> String {
-        var parts = [try parseIdentifier(what: what)]
+    mutating func parseQualifiedName(expected: String) throws -> String {
+        var parts = [try parseIdentifier(expected: expected)]
         while current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
             advance()
-            parts.append(try parseIdentifier(allowKeywords: true, what: what))
+            parts.append(try parseIdentifier(allowKeywords: true, expected: expected))
         }
         return parts.joined(separator: ".")
     }
 
     /// Reads `(name, name, ...)`.
-    mutating func parseNameList(what: String) throws -> [String] {
+    mutating func parseNameList(expected: String) throws -> [String] {
         try expectSymbol("(")
-        var names = [try parseIdentifier(what: what)]
+        var names = [try parseIdentifier(expected: expected)]
         while consumeSymbol(",") {
-            names.append(try parseIdentifier(what: what))
+            names.append(try parseIdentifier(expected: expected))
         }
         try expectSymbol(")")
         return names

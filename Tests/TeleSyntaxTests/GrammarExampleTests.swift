@@ -42,7 +42,7 @@ import TeleCore
         }
     }
 
-    /// The bodies of ```sql fenced blocks.
+    /// Extracts the bodies of ```sql fenced blocks.
     private func sqlBlocks(in markdown: String) -> [String] {
         var blocks: [String] = []
         var current: [Substring]?

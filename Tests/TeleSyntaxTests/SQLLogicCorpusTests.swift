@@ -1,7 +1,7 @@
 // Parses the SQL of sqllogictest records from the shared corpus: every `statement` and
 // `query` record, except those guarded by `onlyif` for another engine. The corpus comes from
-// SQLite's test suite, so a few records use syntax that only SQLite accepts; those are matched
-// by `sqliteOnlySyntax` with the reason, and any other failure fails the test.
+// SQLite's test suite, so a few records use syntax that only SQLite accepts. Those records are
+// matched by `sqliteOnlySyntax` with the reason, and any other failure fails the test.
 
 import Foundation
 import Testing
@@ -24,7 +24,7 @@ enum SQLLogicCorpus {
     }
 
     /// Reads the SQL records of one file. A record is a `statement` or `query` line followed
-    /// by SQL lines up to a blank line or `----`; `onlyif` lines for other engines drop it.
+    /// by SQL lines up to a blank line or `----`. An `onlyif` line for another engine drops it.
     static func records(in url: URL) throws -> [SQLLogicRecord] {
         let text = try String(contentsOf: url, encoding: .utf8)
         // Some files end lines with CRLF, which Swift reads as one newline character.
@@ -61,7 +61,7 @@ enum SQLLogicCorpus {
         return records
     }
 
-    /// The records whose SQL fails to parse, with the error.
+    /// Parses each record and returns those that fail, with the error.
     static func failures(in records: [SQLLogicRecord]) -> [(SQLLogicRecord, TeleError)] {
         records.compactMap { record in
             do {

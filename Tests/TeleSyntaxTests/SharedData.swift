@@ -3,8 +3,8 @@
 
 import Foundation
 
-/// The `shared` folder for the test file at `filePath`, or nil when there is none, in which
-/// case tests that need it skip.
+/// Finds the `shared` folder for the test file at `filePath`. Returns nil when there is none,
+/// and tests that need it then skip.
 func sharedFolder(for filePath: String) -> URL? {
     var root = URL(fileURLWithPath: filePath)
     for _ in 0..<3 { root.deleteLastPathComponent() }
@@ -19,7 +19,7 @@ func sharedFolder(for filePath: String) -> URL? {
     return nil
 }
 
-/// The repository root that holds the test file at `filePath`.
+/// Returns the repository root that contains the test file at `filePath`.
 func repositoryRoot(for filePath: String) -> URL {
     var root = URL(fileURLWithPath: filePath)
     for _ in 0..<3 { root.deleteLastPathComponent() }
