@@ -22,6 +22,11 @@ extension SyntaxParser {
         case "explain":
             advance()
             let analyze = consumeWord("analyze") || consumeWord("analyse")
+            // One level only, as in PostgreSQL; this also keeps a chain of EXPLAINs from
+            // recursing without bound.
+            if current.isWord("explain") {
+                throw unexpected(hint: "Write EXPLAIN once, before the statement to explain.")
+            }
             let statement = try parseStatement()
             return .explain(statement: statement, analyze: analyze)
         case "show": return try parseShow()

@@ -163,3 +163,20 @@ import TeleCore
         #expect(tableAlias == "fro")
     }
 }
+
+@Suite struct KeywordHintTests {
+    @Test(arguments: [
+        ("SELEC 1", "Did you mean SELECT?"),
+        ("SELECT a FROM t WHERE a = 1 ORDR BY a", "Did you mean ORDER?"),
+        ("INSRT INTO t VALUES (1)", "Did you mean INSERT?"),
+    ])
+    func misspelledKeywordHint(sql: String, hint: String) {
+        #expect(parseError(sql)?.hint == hint)
+    }
+
+    @Test func explainOfExplainIsError() {
+        let error = parseError("EXPLAIN EXPLAIN SELECT 1")
+        #expect(error?.state == .syntaxError)
+        #expect(error?.position?.column == 9)
+    }
+}
