@@ -9,7 +9,7 @@ extension SyntaxParser {
         let ifNotExists = try parseIfNotExists()
         let name = try parseQualifiedName(expected: "a table name")
         if consumeWord("as") {
-            return .createTableAs(name: name, ifNotExists: ifNotExists, query: try parseQuery())
+            return .createTableAs(name: name, ifNotExists: ifNotExists, query: try parseQueryRecordingText())
         }
         guard current.isSymbol("(") else {
             throw unexpected(hint: "Expected a column list in parentheses or AS followed by a query.")

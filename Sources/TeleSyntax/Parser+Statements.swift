@@ -99,7 +99,7 @@ extension SyntaxParser {
             columns = try parseNameList(expected: "a column name")
         }
         try expectWord("as")
-        let query = try parseQuery()
+        let query = try parseQueryRecordingText()
         return .createView(name: name, orReplace: orReplace, ifNotExists: ifNotExists, columns: columns, query: query)
     }
 

@@ -42,13 +42,33 @@ public enum Parser {
     /// x86-64); 64 MiB leaves room for heavier constructs. Only touched pages are committed.
     static let deepStackSize = 64 << 20
 
+    /// Parses a script like `parse(_:)` and returns each statement with its source text.
+    ///
+    /// - Throws: the errors of `parse(_:)`.
+    public static func parseWithText(_ sql: String) throws -> [ParsedStatement] {
+        let parser = try SyntaxParser(sql)
+        if parser.nestingEstimate > shallowNestingDepth {
+            return try runOnLargeStack(stackSize: deepStackSize) { try parseStatementsWithText(parser) }
+        }
+        return try parseStatementsWithText(parser)
+    }
+
     private static func parseStatements(_ start: SyntaxParser) throws -> [Statement] {
+        try parseStatementsWithText(start).map(\.statement)
+    }
+
+    private static func parseStatementsWithText(_ start: SyntaxParser) throws -> [ParsedStatement] {
         var parser = start
-        var statements: [Statement] = []
+        var statements: [ParsedStatement] = []
         while true {
             while parser.consumeSymbol(";") {}
             if parser.current.kind == .end { return statements }
-            statements.append(try parser.parseStatement())
+            let firstOffset = parser.current.position.offset
+            parser.queryRange = nil
+            let statement = try parser.parseStatement()
+            let text = parser.sourceText(firstOffset..<parser.endOfPreviousToken)
+            let queryText = parser.queryRange.map { parser.sourceText($0) }
+            statements.append(ParsedStatement(statement: statement, text: text, queryText: queryText))
             if parser.current.kind != .end && !parser.current.isSymbol(";") {
                 throw parser.unexpected(hint: "Separate statements with a semicolon.")
             }
@@ -63,17 +83,37 @@ public enum Parser {
     }
 }
 
+/// A statement with the source text it was parsed from.
+public struct ParsedStatement: Sendable, Equatable {
+    public var statement: Statement
+    /// The statement as written, from its first token to its last, without the `;`.
+    public var text: String
+    /// The query of a CREATE VIEW or CREATE TABLE AS statement as written, such as
+    /// `SELECT a FROM t` for `CREATE VIEW v AS SELECT a FROM t`; nil for other statements.
+    public var queryText: String?
+
+    public init(statement: Statement, text: String, queryText: String?) {
+        self.statement = statement
+        self.text = text
+        self.queryText = queryText
+    }
+}
+
 /// The token cursor and nesting counter behind `Parser`.
 struct SyntaxParser {
     private(set) var tokens: [Token]
     private(set) var index = 0
     private var depth = 0
+    private let source: [UInt8]
+    /// The byte range of the query inside CREATE VIEW or CREATE TABLE AS, set when one is parsed.
+    var queryRange: Range<Int>?
 
     /// An upper bound on how deeply the statement nests: the deepest bracket nesting plus
     /// the number of CASE keywords, because CASE nests without brackets.
     let nestingEstimate: Int
 
     init(_ sql: String) throws {
+        source = Array(sql.utf8)
         tokens = try Lexer.tokenize(sql)
         var bracketDepth = 0
         var deepest = 0
@@ -92,6 +132,25 @@ struct SyntaxParser {
     }
 
     // MARK: - Cursor
+
+    /// The byte offset just past the last token read.
+    var endOfPreviousToken: Int {
+        guard index > 0 else { return 0 }
+        let previous = tokens[index - 1]
+        return previous.position.offset + previous.text.utf8.count
+    }
+
+    func sourceText(_ range: Range<Int>) -> String {
+        String(decoding: source[range], as: UTF8.self)
+    }
+
+    /// Parses a query and records its byte range in `queryRange`.
+    mutating func parseQueryRecordingText() throws -> SelectStatement {
+        let start = current.position.offset
+        let query = try parseQuery()
+        queryRange = start..<endOfPreviousToken
+        return query
+    }
 
     var current: Token { tokens[index] }
 
