@@ -69,15 +69,17 @@ public struct Lexer {
             }
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             kind = .number
-            value = readNumber()
+            readNumber()
+            value = ""
         case UInt8(ascii: ".") where peek(1).map(isDigit) == true:
             kind = .number
-            value = readNumber()
+            readNumber()
+            value = ""
         default:
             if isIdentifierStart(byte) {
                 while let next = peek(0), isIdentifierPart(next) { advance() }
                 kind = .word
-                value = lowercasedASCII(text(from: start))
+                value = ""
             } else if let symbol = matchSymbol() {
                 for _ in 0..<symbol.utf8.count { advance() }
                 kind = .symbol
@@ -88,7 +90,14 @@ public struct Lexer {
                 throw TeleError.syntax("syntax error at or near \"\(written)\"", at: position)
             }
         }
-        return Token(kind: kind, value: value, text: text(from: start), position: position)
+        // Symbols are static strings already; other tokens copy their source text once.
+        let written = kind == .symbol ? value : text(from: start)
+        if kind == .word {
+            value = lowercasedASCII(written)
+        } else if kind == .number {
+            value = written
+        }
+        return Token(kind: kind, value: value, text: written, position: position)
     }
 
     // MARK: - Positions
@@ -304,8 +313,7 @@ public struct Lexer {
 
     /// Reads `12`, `1.5`, `.5`, `1.`, `1e-3` or `2.5E+10`; a sign is an operator, not part of
     /// the number.
-    private mutating func readNumber() -> String {
-        let start = index
+    private mutating func readNumber() {
         while let next = peek(0), isDigit(next) { advance() }
         if peek(0) == UInt8(ascii: "."), peek(1) != UInt8(ascii: ".") {
             advance()
@@ -319,22 +327,39 @@ public struct Lexer {
                 while let next = peek(0), isDigit(next) { advance() }
             }
         }
-        return text(from: start)
     }
 
-    /// Symbols longest first, so that `<=` wins over `<` and `!~*` over `!~`.
-    private static let symbols: [String] = [
-        "!~*", "!~", "~*", "<>", "!=", "<=", ">=", "||", "::",
-        "(", ")", ",", ";", ".", "[", "]", "+", "-", "*", "/", "%", "=", "<", ">", "~", ":", "^",
-    ]
-
+    /// Matches an operator or punctuation mark at the cursor, longest first, so that `<=`
+    /// wins over `<` and `!~*` over `!~`.
     private func matchSymbol() -> String? {
-        for symbol in Lexer.symbols {
-            let utf8 = Array(symbol.utf8)
-            guard index + utf8.count <= bytes.count else { continue }
-            if Array(bytes[index..<index + utf8.count]) == utf8 { return symbol }
+        let second = peek(1)
+        switch bytes[index] {
+        case UInt8(ascii: "!"):
+            if second == UInt8(ascii: "~") { return peek(2) == UInt8(ascii: "*") ? "!~*" : "!~" }
+            return second == UInt8(ascii: "=") ? "!=" : nil
+        case UInt8(ascii: "~"): return second == UInt8(ascii: "*") ? "~*" : "~"
+        case UInt8(ascii: "<"):
+            if second == UInt8(ascii: ">") { return "<>" }
+            return second == UInt8(ascii: "=") ? "<=" : "<"
+        case UInt8(ascii: ">"): return second == UInt8(ascii: "=") ? ">=" : ">"
+        case UInt8(ascii: "|"): return second == UInt8(ascii: "|") ? "||" : nil
+        case UInt8(ascii: ":"): return second == UInt8(ascii: ":") ? "::" : ":"
+        case UInt8(ascii: "("): return "("
+        case UInt8(ascii: ")"): return ")"
+        case UInt8(ascii: ","): return ","
+        case UInt8(ascii: ";"): return ";"
+        case UInt8(ascii: "."): return "."
+        case UInt8(ascii: "["): return "["
+        case UInt8(ascii: "]"): return "]"
+        case UInt8(ascii: "+"): return "+"
+        case UInt8(ascii: "-"): return "-"
+        case UInt8(ascii: "*"): return "*"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "%"): return "%"
+        case UInt8(ascii: "="): return "="
+        case UInt8(ascii: "^"): return "^"
+        default: return nil
         }
-        return nil
     }
 }
 
@@ -368,6 +393,10 @@ private func hexValue(_ byte: UInt8) -> Int? {
 
 /// Lower-cases ASCII letters only, as PostgreSQL folds unquoted identifiers.
 func lowercasedASCII(_ text: String) -> String {
+    // Most words are already lower case; skip the copy for them.
+    guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        return text
+    }
     var utf8 = Array(text.utf8)
     for i in utf8.indices where utf8[i] >= UInt8(ascii: "A") && utf8[i] <= UInt8(ascii: "Z") {
         utf8[i] += 32
