@@ -1,6 +1,6 @@
 // Expressions by precedence climbing, with PostgreSQL's precedence from loosest to tightest:
 // OR, AND, NOT, IS/ISNULL/NOTNULL, comparison, BETWEEN/IN/LIKE/ILIKE, other operators
-// (`||`, `~`), `+ -`, `* / %`, unary minus, `::` cast. One function handles every binary
+// (`||`, `~`), `+ -`, `* / %`, AT TIME ZONE, unary minus, `::` cast. One function handles every binary
 // level, so nesting one parenthesis costs a handful of stack frames, not one per level.
 
 import TeleCore
@@ -16,6 +16,7 @@ enum Precedence: Int, Comparable {
     case other
     case additive
     case multiplicative
+    case atTimeZone
     case unary
     case cast
 
@@ -47,6 +48,8 @@ extension SyntaxParser {
                 left = try parseIsTest(left)
             case .predicate:
                 left = try parsePredicate(left)
+            case .atTimeZone:
+                left = try parseAtTimeZone(left)
             default:
                 let token = advance()
                 let op = try binaryOperator(token)
@@ -67,6 +70,7 @@ extension SyntaxParser {
             case "and": return .and
             case "is", "isnull", "notnull": return .isTest
             case "between", "in", "like", "ilike": return .predicate
+            case "at" where peek().isWord("time") && peek(2).isWord("zone"): return .atTimeZone
             case "not":
                 let next = peek()
                 guard next.kind == .word else { return nil }
@@ -190,6 +194,17 @@ extension SyntaxParser {
             throw notSupported("array subscripts are not supported")
         }
         return expression
+    }
+
+    /// Parses `x AT TIME ZONE zone` into `timezone(zone, x)`, the function PostgreSQL
+    /// evaluates it with, because the tree has no node of its own for it.
+    private mutating func parseAtTimeZone(_ operand: Expression) throws -> Expression {
+        advance()
+        advance()
+        advance()
+        let zone = try parseBinary(above: Precedence.atTimeZone.tighter)
+        let call = FunctionCall(name: "timezone", arguments: [zone, operand])
+        return Expression(.function(call), at: operand.position)
     }
 
     // MARK: - IS and predicates

@@ -13,8 +13,7 @@ extension SyntaxParser {
             advance()
             return Expression(.literal(numericLiteral(token.value)), at: at)
         case .string:
-            advance()
-            return Expression(.literal(.string(token.value)), at: at)
+            return Expression(.literal(.string(readStringLiteral())), at: at)
         case .parameter:
             advance()
             guard let number = Int(token.value), number >= 1 else {
@@ -35,6 +34,22 @@ extension SyntaxParser {
         default:
             throw unexpected(hint: "Expected an expression.")
         }
+    }
+
+    /// Reads a string literal and any literals that continue it. SQL joins string literals
+    /// separated only by whitespace that contains a line break: `'a'` newline `'b'` is `'ab'`.
+    mutating func readStringLiteral() -> String {
+        var token = advance()
+        var text = token.value
+        while current.kind == .string, current.position.line > token.position.line + lineBreaks(in: token.text) {
+            token = advance()
+            text += token.value
+        }
+        return text
+    }
+
+    private func lineBreaks(in text: String) -> Int {
+        text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 
     /// Makes an integer literal when the text fits in Int64, otherwise a number literal.
@@ -67,6 +82,9 @@ extension SyntaxParser {
             return try parseArray()
         case "interval":
             return try parseInterval()
+        case "any", "some", "all" where peek().isSymbol("("):
+            throw notSupported("\(token.value.uppercased()) comparisons are not supported",
+                               hint: "Use IN or EXISTS with a subquery.")
         case "extract" where peek().isSymbol("("):
             return try parseExtract()
         case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp":
@@ -240,15 +258,18 @@ extension SyntaxParser {
         return Expression(.extract(field: field, source: source), at: at)
     }
 
-    /// Type names that may prefix a string to form a typed literal, such as `DATE '2024-01-01'`.
-    private static let literalTypes: Set<String> = ["date", "time", "timestamp", "timestamptz"]
+    /// First words of type names that take more words, such as `DOUBLE PRECISION '1.5'`.
+    private static let multiWordTypes: Set<String> = ["double", "character", "char", "national", "bit", "time", "timestamp"]
 
-    /// Parses `DATE '...'`, `TIMESTAMP '...'` or `TIMESTAMP WITH TIME ZONE '...'`; returns nil
-    /// and leaves the cursor in place when the word is not followed by a string.
+    /// Parses a typed literal: a type name followed by a string, such as `DATE '2024-01-01'`,
+    /// `BOOLEAN 't'` or `TIMESTAMP WITH TIME ZONE '...'`. A name followed by a string is
+    /// valid SQL in no other form, so any word qualifies, as in PostgreSQL. Returns nil and
+    /// leaves the cursor in place when no typed literal starts here.
     private mutating func parseTypedLiteral() throws -> Expression? {
-        guard SyntaxParser.literalTypes.contains(current.value) else { return nil }
         let next = peek()
-        guard next.kind == .string || next.isWord("with") || next.isWord("without") else { return nil }
+        guard !Keywords.isReserved(current.value),
+            next.kind == .string || (SyntaxParser.multiWordTypes.contains(current.value) && next.kind == .word)
+        else { return nil }
         let saved = index
         let at = current.position
         guard let type = try? parseTypeName(), current.kind == .string else {

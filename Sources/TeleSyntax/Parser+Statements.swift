@@ -208,6 +208,9 @@ extension SyntaxParser {
         if consumeWord("where") {
             whereClause = try parseExpression()
         }
+        if current.isWord("returning") {
+            throw notSupported("RETURNING in UPDATE is not supported")
+        }
         return .update(Update(table: table, alias: alias, assignments: assignments, whereClause: whereClause))
     }
 
@@ -222,6 +225,9 @@ extension SyntaxParser {
         var whereClause: Expression?
         if consumeWord("where") {
             whereClause = try parseExpression()
+        }
+        if current.isWord("returning") {
+            throw notSupported("RETURNING in DELETE is not supported")
         }
         return .delete(table: table, alias: alias, whereClause: whereClause)
     }

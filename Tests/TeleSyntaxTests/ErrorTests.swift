@@ -25,6 +25,7 @@ import TeleCore
         ("SELECT 1; SELECT 2 3", "syntax error at or near \"3\"", 1, 20),
         ("SELECT CASE END", "syntax error at or near \"END\"", 1, 13),
         ("SELECT $0", "invalid parameter number at or near \"$0\"", 1, 8),
+        ("SELECT 'a' 'b'", "syntax error at or near \"'b'\"", 1, 12),
     ])
     func messageAndPosition(sql: String, message: String, line: Int, column: Int) {
         guard let error = parseError(sql) else {
@@ -68,6 +69,9 @@ import TeleCore
         "UPDATE t SET a = 1 FROM u",
         "DROP TABLE t CASCADE",
         "SELECT string_agg(a, ',' ORDER BY a) FROM t",
+        "SELECT a FROM t WHERE a = ANY (SELECT b FROM u)",
+        "UPDATE t SET a = 1 RETURNING a",
+        "DELETE FROM t RETURNING a",
     ])
     func unsupportedFeatures(sql: String) {
         let error = parseError(sql)
