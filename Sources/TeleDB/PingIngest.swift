@@ -217,7 +217,12 @@ extension Database {
 
 extension Database {
     /// Writes `count` generated main pings as NDJSON to `path`.
+    ///
+    /// The same seed and count give the same bytes on every run.
     public static func generatePings(count: Int, seed: UInt64, to path: String) throws {
-        throw TeleError.notSupported("generate")
+        guard count >= 0 else {
+            throw TeleError(.invalidParameterValue, "ping count must not be negative: \(count)")
+        }
+        try PingGenerator(seed: seed).writeNDJSON(count: count, to: path)
     }
 }
