@@ -120,6 +120,15 @@ import Testing
         #expect(text(try run("SELECT u.name FROM users u LEFT JOIN orders o ON u.id = o.user_id WHERE o.amount IS NULL")) == ["dee"])
     }
 
+    @Test func inListBecomesZoneMapRange() throws {
+        let plan = try explain("SELECT id FROM pings WHERE id IN (10, 12, 9)")
+        #expect(plan.contains("zonemap=[id >= 9, id <= 12]"))
+        let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id IN (10, 12, 9)"))
+        let rows = try planned.root.collect().flatMap { chunk in (0..<chunk.count).map { chunk.row($0) } }
+        #expect(sortedText(rows) == ["10", "12", "9"])
+        #expect(try #require(findScan(planned.root)).rowGroupsSkipped == 2)
+    }
+
     @Test func zoneMapsSkipRowGroups() throws {
         // pings has row groups of ids 1-4, 5-8 and 9-12; id > 8 can only match the last.
         let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id > 8"))
