@@ -40,7 +40,7 @@ enum ZoneMapPredicates {
         ]
     }
 
-    /// Whether two constants are of one kind that `precedes` orders.
+    /// Returns whether two constants are of one kind that `precedes` orders.
     private static func isOrderable(_ value: Value, like other: Value) -> Bool {
         switch (value, other) {
         case (.integer, .integer), (.double, .double), (.date, .date), (.timestamp, .timestamp), (.string, .string):
