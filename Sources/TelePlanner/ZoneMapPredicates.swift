@@ -1,7 +1,7 @@
 // Turns scan filters of the form `column <op> constant`, `column IN (constants)` and
-// `column IS [NOT] NULL` into zone-map predicates, which let the scan skip a row group whose min/max/NULL count prove
-// no row can match. The filter itself stays, because a row group that is not skipped can
-// still hold rows that fail it.
+// `column IS [NOT] NULL` into zone-map predicates. They let the scan skip a row group whose
+// min, max and NULL count prove that no row can match. The filter itself stays, because a
+// row group that is not skipped can still contain rows that fail it.
 
 import TeleCore
 import TeleExecution
