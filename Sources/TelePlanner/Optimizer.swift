@@ -11,6 +11,7 @@ enum Optimizer {
         // Pushed predicates may have become constant after substitution.
         plan = ConstantFolding.apply(plan)
         plan = JoinOrdering.apply(plan)
+        plan = countRowsFromMetadata(plan)
         plan = introduceTopN(plan)
         plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)
@@ -67,6 +68,23 @@ enum Optimizer {
                 guard case .column(let index, _) = expression, index == position else { return nil }
             }
             return input
+        }
+    }
+
+    /// Answers `count(*)` over a whole table from the row counts of its row groups, which a
+    /// scan would produce anyway, instead of reading a column.
+    ///
+    ///   Aggregate [count(*)] (Scan pings)  ->  Values [(rows of pings)]
+    static func countRowsFromMetadata(_ plan: LogicalPlan) -> LogicalPlan {
+        plan.rewriteBottomUp { node in
+            guard case .aggregate(.scan(let scan), let keys, let aggregates) = node, keys.isEmpty, scan.filters.isEmpty,
+                !aggregates.isEmpty,
+                aggregates.allSatisfy({ $0.function.name == "count" && $0.arguments.isEmpty && $0.filter == nil })
+            else { return nil }
+            let row = aggregates.map { aggregate in
+                BoundExpression.constant(.integer(Int64(scan.table.rowCount)), type: aggregate.function.returnType)
+            }
+            return .values(types: aggregates.map(\.function.returnType), rows: [row])
         }
     }
 }

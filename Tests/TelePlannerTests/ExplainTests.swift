@@ -129,6 +129,14 @@ import Testing
         #expect(try #require(findScan(planned.root)).rowGroupsSkipped == 2)
     }
 
+    @Test func countStarReadsMetadata() throws {
+        #expect(try explain("SELECT count(*) FROM pings").contains("Values rows=1"))
+        #expect(text(try run("SELECT count(*), count(*) + 1 FROM pings")) == ["12|13"])
+        // With a filter the scan still runs.
+        #expect(try explain("SELECT count(*) FROM pings WHERE id > 3").contains("TableScan pings"))
+        #expect(text(try run("SELECT count(*) FROM pings WHERE id > 3")) == ["9"])
+    }
+
     @Test func zoneMapsSkipRowGroups() throws {
         // pings has row groups of ids 1-4, 5-8 and 9-12; id > 8 can only match the last.
         let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id > 8"))
