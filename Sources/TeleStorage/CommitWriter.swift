@@ -6,8 +6,8 @@
 //   2. write manifest.new, fsync it, rename it over MANIFEST, fsync the directory
 //   3. mark data files that the new MANIFEST no longer lists as obsolete
 //
-// Until the rename in step 2 the old MANIFEST is in force and the new data file is a stray
-// that the next open removes; after it, the new state is.
+// Until the rename in step 2 the old MANIFEST is in force, and the new data file is a stray
+// that the next open removes. After the rename the new state is in force.
 
 import Dispatch
 import Synchronization
@@ -54,7 +54,7 @@ struct CommitWriter {
             throw error
         }
         // NOTE: the rename has made the commit visible, so a failed directory fsync is not
-        // reported as a failed commit; it only leaves the rename exposed to a power loss.
+        // reported as a failed commit. The rename may then be lost on a power failure.
         try? FileSystem.syncDirectory(directory)
 
         markObsoleteFiles(committed: committed)

@@ -21,12 +21,12 @@ import TeleCore
 /// changes. Writers call `beginWrite()`, which waits while another write transaction of this
 /// engine is active.
 ///
-/// An on-disk engine holds an exclusive `flock` on the directory's `LOCK` file from `open`
-/// until the engine is released, so a second process (or a second `open` of the same path
-/// in this process) fails with SQLSTATE 55006 at `open` rather than at `beginWrite`.
+/// An on-disk engine keeps an exclusive `flock` on the directory's `LOCK` file from `open`
+/// until the engine is released. A second process, or a second `open` of the same path in
+/// this process, therefore fails with SQLSTATE 55006 at `open`, not at `beginWrite`.
 public final class StorageEngine: Sendable {
-    /// The most rows a row group holds. Appends fill the last row group up to this size
-    /// before they start a new one.
+    /// The maximum number of rows in a row group. Appends fill the last row group up to
+    /// this size before they start a new one.
     public static let rowGroupCapacity = 65_536
 
     /// The database directory, or nil for an in-memory database.
@@ -61,12 +61,15 @@ public final class StorageEngine: Sendable {
         return StorageEngine(path: path, snapshot: snapshot, lock: lock)
     }
 
-    /// A database that lives in memory only: same semantics, no files.
+    /// Creates a database that lives in memory only, with the same semantics and no files.
     public static func inMemory() -> StorageEngine {
         StorageEngine(path: nil, snapshot: .empty, lock: nil)
     }
 
-    /// The latest committed snapshot; cheap, never blocks on a writer.
+    /// Returns the latest committed snapshot.
+    ///
+    /// Cheap: the mutex is held only to copy the current value, and a committing writer holds
+    /// it only to swap in the new one, never while it writes files.
     public func snapshot() -> any Snapshot {
         current.withLock { $0 }
     }

@@ -2,8 +2,8 @@
 //
 // Rows go to the table's tail row group, which is filled up to the row group capacity
 // before a new one starts. When a table's last committed row group is not full, the first
-// append copies its rows into a new tail (copy-on-write), so many small appends, each in
-// its own transaction, still end in few full row groups instead of thousands of tiny ones.
+// append copies its rows into a new tail (copy-on-write). That way many small appends,
+// each in its own transaction, end in a few full row groups, not thousands of tiny ones.
 
 import TeleCore
 

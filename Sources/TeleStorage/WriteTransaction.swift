@@ -6,8 +6,8 @@ import TeleCore
 /// The one active writer of a `StorageEngine`.
 ///
 /// Changes stay invisible to `StorageEngine.snapshot()` until `commit()`. Appended rows go
-/// to an in-memory tail row group per table, filled up to `StorageEngine.rowGroupCapacity`;
-/// a commit on disk writes every row group built in the transaction to one new data file.
+/// to an in-memory tail row group per table, filled up to `StorageEngine.rowGroupCapacity`.
+/// A commit on disk writes every row group built in the transaction to one new data file.
 /// Not thread-safe: one task drives a transaction.
 public final class WriteTransaction {
     let engine: StorageEngine
@@ -33,7 +33,7 @@ public final class WriteTransaction {
         if !finished { engine.finishWrite() }
     }
 
-    /// The state this transaction sees: the snapshot it started from plus its own changes.
+    /// The state this transaction reads: the snapshot it started from plus its own changes.
     ///
     /// Its version is that of the snapshot the transaction started from.
     public var snapshot: any Snapshot {
@@ -110,8 +110,8 @@ public final class WriteTransaction {
 
     /// Makes every change durable and visible at once, then ends the transaction.
     ///
-    /// On disk the commit is atomic under a crash: a reopen sees either all of its changes
-    /// or none. When it throws, nothing was published and the transaction is rolled back.
+    /// On disk the commit is atomic under a crash: the reopened database contains either all
+    /// of its changes or none. When it throws, nothing was published and the transaction is rolled back.
     public func commit() throws {
         try checkActive()
         finished = true

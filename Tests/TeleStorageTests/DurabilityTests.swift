@@ -21,7 +21,7 @@ import Testing
         return data[offset]
     }
 
-    /// A database with one 1,000-row table, closed again.
+    /// Creates a database with one 1,000-row table and closes it again.
     private func makeDatabase(_ directory: TemporaryDirectory) throws {
         let engine = try StorageEngine.open(path: directory.path)
         try createTable(engine, singleBigint)
@@ -78,6 +78,41 @@ import Testing
         let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
         #expect(error?.state == .dataCorrupted)
         #expect(error?.message == "data file \"\(dataPath)\" is damaged: file is truncated")
+    }
+
+    @Test func missingDataFileGivesDataCorrupted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let dataPath = directory.path + "/" + (try #require(directory.dataFiles().first))
+        #expect(unlink(dataPath) == 0)
+
+        let engine = try StorageEngine.open(path: directory.path)
+        let group = try #require(engine.snapshot().table("numbers")?.rowGroups.first)
+        let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "data file \"\(dataPath)\" is damaged: file is missing")
+    }
+
+    @Test func manifestWithUnknownTypeNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let manifestPath = directory.path + "/MANIFEST"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        // Rename the column type "bigint" to "bigunt" and fix the checksum, so only the
+        // type name is wrong.
+        let typeName = Array("bigint".utf8)
+        let start = try #require((0...(bytes.count - typeName.count)).first { Array(bytes[$0..<$0 + typeName.count]) == typeName })
+        bytes[start + 3] = UInt8(ascii: "u")
+        let body = bytes.count - 4
+        let checksum = CRC32C.checksum(Array(bytes[0..<body]))
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(body..<bytes.count, with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: manifestPath))
+
+        let error = #expect(throws: TeleError.self) { try StorageEngine.open(path: directory.path) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "manifest file \"\(manifestPath)\" is damaged: invalid column type \"bigunt\"")
     }
 
     @Test func tornCommitIsIgnoredAndStraysRemoved() throws {

@@ -294,7 +294,7 @@ final class EngineFixture {
         }
         try await Task.sleep(for: .milliseconds(100))
         try first.commit()
-        // The second writer started after the commit, so it sees the appended row.
+        // The second writer started after the commit, so it reads the appended row.
         #expect(try await second.value == [1])
     }
 
