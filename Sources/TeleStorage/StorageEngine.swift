@@ -5,7 +5,7 @@
 //
 //   LOCK          flock'ed for the engine's whole lifetime, so one process at a time opens it
 //   MANIFEST      the committed state (see Manifest.swift)
-//   data-N.tdb    column chunks written by the commit that produced version N
+//   data-N.tdb    column chunks, one file per write transaction that added rows
 //
 // A commit writes a new data file, fsyncs it and the directory, writes manifest.new, fsyncs
 // it, renames it over MANIFEST and fsyncs the directory again. A crash at any point leaves
@@ -35,11 +35,26 @@ public final class StorageEngine: Sendable {
     /// Admits one write transaction at a time.
     private let writerGate = DispatchSemaphore(value: 1)
     private let lock: FileLock?
+    /// The number in the name of the next data file, `data-<number>.tdb`. It starts above
+    /// every file the MANIFEST lists, so a new file never reuses a listed name.
+    private let nextFileNumber: Atomic<UInt64>
 
     private init(path: String?, snapshot: DatabaseSnapshot, lock: FileLock?) {
         self.path = path
         self.current = Mutex(snapshot)
         self.lock = lock
+        var highest = snapshot.version
+        for table in snapshot.tables.values {
+            for case let group as FileRowGroup in table.rowGroups {
+                highest = max(highest, Self.fileNumber(group.file.name) ?? 0)
+            }
+        }
+        nextFileNumber = Atomic(highest + 1)
+    }
+
+    private static func fileNumber(_ name: String) -> UInt64? {
+        guard name.hasPrefix("data-"), name.hasSuffix(".tdb") else { return nil }
+        return UInt64(name.dropFirst(5).dropLast(4))
     }
 
     /// Opens the database directory at `path`, creating it when missing.
@@ -88,6 +103,13 @@ public final class StorageEngine: Sendable {
         writerGate.signal()
     }
 
+    /// Creates a new data file for a write transaction.
+    func makePendingDataFile() throws -> PendingDataFile {
+        guard let path else { preconditionFailure("an in-memory database writes no data files") }
+        let number = nextFileNumber.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try PendingDataFile(file: DataFile(directory: path, name: "data-\(number).tdb"))
+    }
+
     /// Makes `snapshot` the current state; called by the one active writer after a commit.
     func publish(_ snapshot: DatabaseSnapshot) {
         current.withLock { $0 = snapshot }
@@ -100,7 +122,7 @@ public final class StorageEngine: Sendable {
         }
         var removed = false
         for name in try FileSystem.listDirectory(directory) {
-            let isDataFile = name.hasPrefix("data-") && name.hasSuffix(".tdb")
+            let isDataFile = fileNumber(name) != nil
             if (isDataFile && !listed.contains(name)) || name == Manifest.temporaryName {
                 FileSystem.remove(directory + "/" + name)
                 removed = true

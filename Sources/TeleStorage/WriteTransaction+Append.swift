@@ -86,7 +86,7 @@ extension WriteTransaction {
         var start = 0
         while start < chunk.count {
             if tail.rowCount == StorageEngine.rowGroupCapacity {
-                tables[table]?.rowGroups.append(tail)
+                tables[table]?.rowGroups.append(spill(tail, schema: schema))
                 tail = MemoryRowGroup(schema: schema)
             }
             let end = min(chunk.count, start + StorageEngine.rowGroupCapacity - tail.rowCount)
@@ -95,6 +95,22 @@ extension WriteTransaction {
         }
         tails[table] = tail
         markChanged()
+    }
+
+    /// Writes a full row group to the transaction's data file when the database is on disk,
+    /// and returns the row group to keep in the table.
+    private func spill(_ group: MemoryRowGroup, schema: TableSchema) -> any RowGroup {
+        guard engine.path != nil else { return group }
+        // NOTE: a failed write keeps the group in memory, and the commit then retries the
+        // write and reports the error. Rows of removed spilled groups stay in the file as
+        // dead space until a commit stops listing the file.
+        do {
+            let file = try pending ?? engine.makePendingDataFile()
+            pending = file
+            return try file.store(group, schema: schema)
+        } catch {
+            return group
+        }
     }
 
     /// Returns a tail row group this transaction alone references, ready to append to.

@@ -19,6 +19,9 @@ public final class WriteTransaction {
     /// The partly filled last row group of each table this transaction appended to; it
     /// comes after the table's `rowGroups`.
     var tails: [String: MemoryRowGroup] = [:]
+    /// The data file of an on-disk transaction, created when the first row group fills up
+    /// or at commit.
+    var pending: PendingDataFile?
     private var changed = false
     private var finished = false
 
@@ -30,7 +33,10 @@ public final class WriteTransaction {
     }
 
     deinit {
-        if !finished { engine.finishWrite() }
+        if !finished {
+            pending?.discard()
+            engine.finishWrite()
+        }
     }
 
     /// The state this transaction reads: the snapshot it started from plus its own changes.
@@ -127,7 +133,11 @@ public final class WriteTransaction {
         }
         tails = [:]
         if let directory = engine.path {
-            next = try CommitWriter(directory: directory, previous: base, next: next).write()
+            let writer = CommitWriter(
+                directory: directory, previous: base, next: next, pending: pending,
+                makeDataFile: { [engine] in try engine.makePendingDataFile() })
+            pending = nil
+            next = try writer.write()
         }
         engine.publish(next)
     }
@@ -136,6 +146,7 @@ public final class WriteTransaction {
     public func rollback() {
         if finished { return }
         finished = true
+        pending?.discard()
         releaseState()
         engine.finishWrite()
     }
@@ -145,6 +156,7 @@ public final class WriteTransaction {
         tables = [:]
         views = [:]
         tails = [:]
+        pending = nil
     }
 
     // MARK: Checks

@@ -197,6 +197,44 @@ import Testing
         #expect(try readIntegers(engine.snapshot(), "numbers") == [1, 2])
     }
 
+    @Test func fullRowGroupsSpillBeforeCommit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint)
+        let capacity = StorageEngine.rowGroupCapacity
+        let values = (0..<Int64(capacity * 2 + 5)).map { $0 * 7 }
+
+        let rolledBack = try engine.beginWrite()
+        try rolledBack.append(table: "numbers", chunk: bigintChunk(values))
+        #expect(directory.dataFiles().count == 1)
+        #expect(try readIntegers(rolledBack.snapshot, "numbers") == values)
+        rolledBack.rollback()
+        #expect(directory.dataFiles().isEmpty)
+
+        let transaction = try engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk(values))
+        let groups = try #require(transaction.snapshot.table("numbers")?.rowGroups)
+        #expect(groups.map { $0 is FileRowGroup } == [true, true, false])
+        try transaction.commit()
+        #expect(directory.dataFiles().count == 1)
+        #expect(try readIntegers(engine.snapshot(), "numbers") == values)
+    }
+
+    @Test func releasedTransactionRemovesItsFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint)
+        do {
+            let transaction = try engine.beginWrite()
+            try transaction.append(table: "numbers", chunk: bigintChunk((0..<Int64(70_000)).map { $0 }))
+            #expect(directory.dataFiles().count == 1)
+        }
+        #expect(directory.dataFiles().isEmpty)
+        #expect(try readIntegers(engine.snapshot(), "numbers") == [])
+    }
+
     @Test func openCreatesMissingDirectories() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

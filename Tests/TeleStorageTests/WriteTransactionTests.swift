@@ -165,8 +165,8 @@ final class EngineFixture {
         #expect(table.rowGroups.count == 1)
         #expect(try readIntegers(fixture.engine.snapshot(), "numbers") == (0..<300).map { Int64($0) })
         if let directory = fixture.directory {
-            // Each commit rewrote the one row group; only the newest data file is left.
-            #expect(directory.dataFiles() == ["data-301.tdb"])
+            // Each commit rewrote the one row group, so only the newest data file is left.
+            #expect(directory.dataFiles().count == 1)
         }
     }
 
