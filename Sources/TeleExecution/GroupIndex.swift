@@ -1,0 +1,211 @@
+// Maps key tuples to dense group ids (0, 1, 2, ...) with open-addressing hash tables.
+//
+// Three paths, chosen per chunk:
+//   - one integer-like key: a linear-probing table of Int64 keys stored in the slots;
+//   - one dictionary-encoded string key: the used dictionary entries are looked up once
+//     and rows map through their codes;
+//   - anything else: rows encoded as byte strings (`EncodedKeys`) in a linear-probing
+//     table of group ids that compares stored hashes first.
+// The key values of every group are kept as vectors for output.
+
+import TeleCore
+
+final class GroupIndex {
+    let keyTypes: [DataType]
+    private(set) var groupCount = 0
+    /// The key values of each group, in group id order.
+    private var keyColumns: [VectorAccumulator]
+
+    // The Int64 path: the key and the group of each slot (group -1 marks an empty slot).
+    private let usesInt64Keys: Bool
+    private var slotKeys: [Int64] = []
+    private var slotGroups: [Int32] = []
+    private var nullGroup: Int32 = -1
+
+    // The byte-string path: the group of each slot, and each group's hash and encoded key.
+    private var slots: [Int32] = []
+    private var groupHashes: [UInt64] = []
+    private var groupKeyBytes: [UInt8] = []
+    private var groupKeyOffsets: [Int] = [0]
+
+    init(keyTypes: [DataType]) {
+        self.keyTypes = keyTypes
+        keyColumns = keyTypes.map { VectorAccumulator(type: $0) }
+        usesInt64Keys = keyTypes.count == 1 && keyTypes[0].physical == .int64
+        let capacity = 1024
+        if usesInt64Keys {
+            slotKeys = [Int64](repeating: 0, count: capacity)
+            slotGroups = [Int32](repeating: -1, count: capacity)
+        } else {
+            slots = [Int32](repeating: -1, count: capacity)
+        }
+    }
+
+    /// The key values of every group, one vector per key column.
+    func keyVectors() -> [Vector] { keyColumns.map { $0.finish() } }
+
+    /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,
+    /// otherwise they get -1. With `nullsMatch` false, a row with a NULL key gets -1 (joins).
+    func lookup(_ keys: [Vector], count: Int, insert: Bool, nullsMatch: Bool = true) -> [Int32] {
+        if usesInt64Keys { return lookupInt64(keys[0], count: count, insert: insert, nullsMatch: nullsMatch) }
+        if keys.count == 1, case .dictionary(let codes, let dictionary) = keys[0].storage {
+            return lookupDictionary(keys[0], codes, dictionary, count: count, insert: insert, nullsMatch: nullsMatch)
+        }
+        return lookupEncoded(keys, count: count, insert: insert, nullsMatch: nullsMatch)
+    }
+
+    // MARK: Int64 keys
+
+    private func lookupInt64(_ key: Vector, count: Int, insert: Bool, nullsMatch: Bool) -> [Int32] {
+        let values = expandedInt64(key, count: count)
+        let validity = key.expandedValidity()
+        var result = [Int32](repeating: -1, count: count)
+        for row in 0..<count {
+            if !validity.isValid(row) {
+                guard nullsMatch else { continue }
+                if nullGroup < 0 && insert {
+                    nullGroup = newGroup(from: [key], row: row)
+                }
+                result[row] = nullGroup
+                continue
+            }
+            result[row] = findInt64(values[row], insert: insert, key: key, row: row)
+        }
+        return result
+    }
+
+    @inline(__always)
+    private func findInt64(_ value: Int64, insert: Bool, key: Vector, row: Int) -> Int32 {
+        var mask = slotKeys.count - 1
+        var slot = Int(truncatingIfNeeded: hashInt64(value)) & mask
+        while true {
+            let group = slotGroups[slot]
+            if group < 0 {
+                guard insert else { return -1 }
+                let created = newGroup(from: [key], row: row)
+                slotKeys[slot] = value
+                slotGroups[slot] = created
+                if groupCount * 2 > slotKeys.count {
+                    growInt64()
+                    mask = slotKeys.count - 1
+                }
+                return created
+            }
+            if slotKeys[slot] == value { return group }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func growInt64() {
+        let oldKeys = slotKeys
+        let oldGroups = slotGroups
+        let capacity = oldKeys.count * 2
+        slotKeys = [Int64](repeating: 0, count: capacity)
+        slotGroups = [Int32](repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for index in oldKeys.indices where oldGroups[index] >= 0 {
+            var slot = Int(truncatingIfNeeded: hashInt64(oldKeys[index])) & mask
+            while slotGroups[slot] >= 0 { slot = (slot + 1) & mask }
+            slotKeys[slot] = oldKeys[index]
+            slotGroups[slot] = oldGroups[index]
+        }
+    }
+
+    // MARK: dictionary keys
+
+    private func lookupDictionary(
+        _ key: Vector, _ codes: [Int32], _ dictionary: StringColumn, count: Int, insert: Bool, nullsMatch: Bool
+    ) -> [Int32] {
+        // Look up only the entries some valid row uses, so that no empty group appears.
+        var used = [Bool](repeating: false, count: dictionary.count)
+        var nullRow = -1
+        for row in 0..<count {
+            if key.validity.isValid(row) { used[Int(codes[row])] = true } else if nullRow < 0 { nullRow = row }
+        }
+        let usedEntries = used.indices.filter { used[$0] }
+        var entryColumn = StringColumn()
+        for entry in usedEntries { dictionary.withBytes(entry) { entryColumn.append(bytes: $0) } }
+        let entryGroups = lookupEncoded(
+            [Vector.string(entryColumn)], count: usedEntries.count, insert: insert, nullsMatch: nullsMatch)
+        var groupOfEntry = [Int32](repeating: -1, count: dictionary.count)
+        for (position, entry) in usedEntries.enumerated() { groupOfEntry[entry] = entryGroups[position] }
+
+        var nullGroupId: Int32 = -1
+        if nullRow >= 0 && nullsMatch {
+            nullGroupId = lookupEncoded([Vector.constant(.null, type: .varchar, count: 1)], count: 1, insert: insert)[0]
+        }
+        var result = [Int32](repeating: -1, count: count)
+        for row in 0..<count {
+            result[row] = key.validity.isValid(row) ? groupOfEntry[Int(codes[row])] : nullGroupId
+        }
+        return result
+    }
+
+    // MARK: encoded keys
+
+    private func lookupEncoded(_ keys: [Vector], count: Int, insert: Bool, nullsMatch: Bool = true) -> [Int32] {
+        let encoded = EncodedKeys(keys, count: count)
+        var result = [Int32](repeating: -1, count: count)
+        encoded.bytes.withUnsafeBytes { bytes in
+            for row in 0..<count {
+                if !nullsMatch && encoded.hasNull[row] != 0 { continue }
+                let rowKey = UnsafeRawBufferPointer(rebasing: bytes[encoded.offsets[row]..<encoded.offsets[row + 1]])
+                result[row] = findEncoded(rowKey, insert: insert, keys: keys, row: row)
+            }
+        }
+        return result
+    }
+
+    private func findEncoded(_ key: UnsafeRawBufferPointer, insert: Bool, keys: [Vector], row: Int) -> Int32 {
+        let hash = hashBytes(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let group = slots[slot]
+            if group < 0 {
+                guard insert else { return -1 }
+                let created = newGroup(from: keys, row: row)
+                groupHashes.append(hash)
+                groupKeyBytes.append(contentsOf: key)
+                groupKeyOffsets.append(groupKeyBytes.count)
+                slots[slot] = created
+                if groupCount * 2 > slots.count { growEncoded() }
+                return created
+            }
+            if groupHashes[Int(group)] == hash && storedKeyEquals(Int(group), key) { return group }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func storedKeyEquals(_ group: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let start = groupKeyOffsets[group]
+        let end = groupKeyOffsets[group + 1]
+        guard end - start == key.count else { return false }
+        return groupKeyBytes.withUnsafeBytes { stored in
+            key.isEmpty || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+        }
+    }
+
+    private func growEncoded() {
+        let capacity = slots.count * 2
+        slots = [Int32](repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for group in 0..<groupHashes.count {
+            var slot = Int(truncatingIfNeeded: groupHashes[group]) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(group)
+        }
+    }
+
+    private func newGroup(from keys: [Vector], row: Int) -> Int32 {
+        for column in keys.indices { keyColumns[column].append(keys[column], row: row) }
+        groupCount += 1
+        return Int32(groupCount - 1)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
