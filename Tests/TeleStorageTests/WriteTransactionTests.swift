@@ -298,6 +298,33 @@ final class EngineFixture {
         #expect(try await second.value == [1])
     }
 
+    @Test(arguments: EngineKind.allCases) func readersDuringCommits(kind: EngineKind) async throws {
+        let fixture = try EngineFixture(kind)
+        try createTable(fixture.engine, singleBigint)
+        let engine = fixture.engine
+        let commits = 40
+
+        // Each commit appends the next number, so every snapshot holds 0 ..< k for some k.
+        let reader = Task.detached { () throws -> Int in
+            var checked = 0
+            var last = 0
+            while last < commits {
+                let values = try readIntegers(engine.snapshot(), "numbers")
+                guard values == (0..<Int64(values.count)).map({ $0 }) else { return -1 }
+                last = values.count
+                checked += 1
+            }
+            return checked
+        }
+        for value in 0..<commits {
+            let transaction = try engine.beginWrite()
+            try transaction.append(table: "numbers", chunk: bigintChunk([Int64(value)]))
+            try transaction.commit()
+        }
+        let checked = try await reader.value
+        #expect(checked > 0)
+    }
+
     @Test func statisticsPerColumn() throws {
         let engine = StorageEngine.inMemory()
         try createTable(engine, everyTypeSchema, rows: everyTypeRows)
