@@ -56,13 +56,14 @@ struct CommitWriter {
         // reported as a failed commit. The rename may then be lost on a power failure.
         try? FileSystem.syncDirectory(directory)
 
-        markObsoleteFiles(committed: committed)
+        markObsoleteFiles(committed: committed, written: dataFile?.file)
         return committed
     }
 
     /// Marks the data files of `previous` that `committed` no longer uses, so each is removed
-    /// once no snapshot reads it.
-    private func markObsoleteFiles(committed: DatabaseSnapshot) {
+    /// once no snapshot reads it. The transaction's own file `written` counts too, because
+    /// every row group in it may have been removed again (by DROP TABLE, for example).
+    private func markObsoleteFiles(committed: DatabaseSnapshot, written: DataFile?) {
         var kept = Set<ObjectIdentifier>()
         for table in committed.tables.values {
             for case let group as FileRowGroup in table.rowGroups { kept.insert(ObjectIdentifier(group.file)) }
@@ -72,5 +73,6 @@ struct CommitWriter {
                 group.file.markObsolete()
             }
         }
+        if let written, !kept.contains(ObjectIdentifier(written)) { written.markObsolete() }
     }
 }

@@ -117,7 +117,8 @@ public final class WriteTransaction {
     /// Makes every change durable and visible at once, then ends the transaction.
     ///
     /// On disk the commit is atomic under a crash: the reopened database contains either all
-    /// of its changes or none. When it throws, nothing was published and the transaction is rolled back.
+    /// of its changes or none. When it throws, nothing was published and the transaction is
+    /// rolled back.
     public func commit() throws {
         try checkActive()
         finished = true

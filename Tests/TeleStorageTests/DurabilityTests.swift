@@ -221,6 +221,23 @@ import Testing
         #expect(try readIntegers(engine.snapshot(), "numbers") == values)
     }
 
+    @Test func droppedSpilledTableLeavesNoFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint, rows: [[.integer(1)]])
+        let transaction = try engine.beginWrite()
+        let other = TableSchema(name: "other", columns: [ColumnSchema(name: "n", type: .bigint)])
+        try transaction.createTable(other)
+        try transaction.append(table: "other", chunk: bigintChunk((0..<Int64(70_000)).map { $0 }))
+        #expect(directory.dataFiles().count == 2)
+        try transaction.dropTable("other")
+        try transaction.commit()
+
+        #expect(directory.dataFiles() == ["data-1.tdb"])
+        #expect(engine.snapshot().tableNames == ["numbers"])
+    }
+
     @Test func releasedTransactionRemovesItsFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
