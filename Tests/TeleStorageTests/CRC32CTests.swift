@@ -17,6 +17,27 @@ import Testing
         #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
     }
 
+    /// Computes CRC-32C one bit at a time, the definition the tables must agree with.
+    private func bitwiseChecksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        }
+        return ~crc
+    }
+
+    @Test func tablesMatchBitwiseDefinition() {
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 13) }
+        for start in 0..<3 {
+            for end in start...bytes.count where end % 7 == 0 || end - start < 40 {
+                let slice = bytes[start..<end]
+                let tableValue = slice.withUnsafeBytes { CRC32C.checksum($0) }
+                #expect(tableValue == bitwiseChecksum(slice), "bytes \(start)..<\(end)")
+            }
+        }
+    }
+
     @Test func continuationMatchesWhole() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let whole = CRC32C.checksum(bytes)
