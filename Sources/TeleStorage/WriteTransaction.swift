@@ -19,6 +19,10 @@ public final class WriteTransaction {
     /// The partly filled last row group of each table this transaction appended to; it
     /// comes after the table's `rowGroups`.
     var tails: [String: MemoryRowGroup] = [:]
+    /// The partly filled row group of each table that receives the rows `replaceRowGroups`
+    /// adds. It is kept apart from the tail so that rewriting never copies a row group that
+    /// a caller may still pass to `replaceRowGroups` (see `appendRewritten`).
+    var rewrites: [String: MemoryRowGroup] = [:]
     /// The data file of an on-disk transaction, created when the first row group fills up
     /// or at commit.
     var pending: PendingDataFile?
@@ -43,9 +47,16 @@ public final class WriteTransaction {
     ///
     /// Its version is that of the snapshot the transaction started from.
     public var snapshot: any Snapshot {
-        var result = DatabaseSnapshot(version: base.version, tables: tables, views: views)
-        for (name, tail) in tails where tail.rowCount > 0 {
-            result.tables[name]?.rowGroups.append(tail)
+        DatabaseSnapshot(version: base.version, tables: tablesWithOpenGroups(), views: views)
+    }
+
+    /// Returns the tables with each one's rewrite group and tail after its row groups.
+    private func tablesWithOpenGroups() -> [String: TableData] {
+        var result = tables
+        for open in [rewrites, tails] {
+            for (name, group) in open where group.rowCount > 0 {
+                result[name]?.rowGroups.append(group)
+            }
         }
         return result
     }
@@ -85,6 +96,7 @@ public final class WriteTransaction {
         }
         tables[name] = nil
         tails[name] = nil
+        rewrites[name] = nil
         changed = true
     }
 
@@ -128,11 +140,9 @@ public final class WriteTransaction {
         }
         guard changed else { return }
 
-        var next = DatabaseSnapshot(version: base.version + 1, tables: tables, views: views)
-        for (name, tail) in tails where tail.rowCount > 0 {
-            next.tables[name]?.rowGroups.append(tail)
-        }
+        var next = DatabaseSnapshot(version: base.version + 1, tables: tablesWithOpenGroups(), views: views)
         tails = [:]
+        rewrites = [:]
         if let directory = engine.path {
             let writer = CommitWriter(
                 directory: directory, previous: base, next: next, pending: pending,
@@ -157,6 +167,7 @@ public final class WriteTransaction {
         tables = [:]
         views = [:]
         tails = [:]
+        rewrites = [:]
         pending = nil
     }
 

@@ -137,6 +137,59 @@ final class EngineFixture {
         #expect(Set(result) == Set(kept + (Int64(capacity)..<Int64(capacity + 10))))
     }
 
+    @Test(arguments: EngineKind.allCases) func rewriteLoopOverEveryGroup(kind: EngineKind) throws {
+        let fixture = try EngineFixture(kind)
+        let capacity = StorageEngine.rowGroupCapacity
+        try createTable(fixture.engine, singleBigint)
+        // Committed: one full group and one partial group.
+        let load = try fixture.engine.beginWrite()
+        try load.append(table: "numbers", chunk: bigintChunk((0..<Int64(capacity + 100)).map { $0 }))
+        try load.commit()
+
+        // In the transaction: an append, which absorbs the partial group into the tail, then
+        // an UPDATE-style loop over every group of one snapshot, each replaced by its rows
+        // plus one million.
+        let transaction = try fixture.engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk([-1, -2]))
+        let table = try #require(transaction.snapshot.table("numbers"))
+        #expect(table.rowGroups.map(\.rowCount) == [capacity, 102])
+        for group in table.rowGroups {
+            guard case .int64(let values) = try group.readColumn(0).storage else {
+                Issue.record("BIGINT column reads as Int64 values")
+                return
+            }
+            try transaction.replaceRowGroups(
+                table: "numbers", removing: [group], adding: [bigintChunk(values.map { $0 + 1_000_000 })])
+        }
+        try transaction.commit()
+
+        let expected = ((0..<Int64(capacity + 100)).map { $0 } + [-1, -2]).map { $0 + 1_000_000 }
+        let result = try readIntegers(fixture.engine.snapshot(), "numbers")
+        #expect(result.sorted() == expected.sorted())
+        let groups = try #require(fixture.engine.snapshot().table("numbers")?.rowGroups)
+        #expect(groups.map(\.rowCount).reduce(0, +) == capacity + 102)
+        #expect(groups.count == 2)
+    }
+
+    @Test(arguments: EngineKind.allCases) func deleteLoopThenInsert(kind: EngineKind) throws {
+        let fixture = try EngineFixture(kind)
+        try createTable(fixture.engine, singleBigint, rows: (0..<10).map { [.integer(Int64($0))] })
+        let transaction = try fixture.engine.beginWrite()
+        let table = try #require(transaction.snapshot.table("numbers"))
+        for group in table.rowGroups {
+            try transaction.replaceRowGroups(table: "numbers", removing: [group], adding: [bigintChunk([1, 3, 5])])
+        }
+        try transaction.append(table: "numbers", chunk: bigintChunk([42]))
+        let second = try #require(transaction.snapshot.table("numbers"))
+        for group in second.rowGroups {
+            try transaction.replaceRowGroups(table: "numbers", removing: [group], adding: [])
+        }
+        #expect(try readIntegers(transaction.snapshot, "numbers") == [])
+        try transaction.append(table: "numbers", chunk: bigintChunk([7]))
+        try transaction.commit()
+        #expect(try readIntegers(fixture.engine.snapshot(), "numbers") == [7])
+    }
+
     @Test(arguments: EngineKind.allCases) func replaceRejectsForeignRowGroup(kind: EngineKind) throws {
         let fixture = try EngineFixture(kind)
         try createTable(fixture.engine, singleBigint, rows: [[.integer(1)]])
