@@ -167,13 +167,19 @@ final class MomentState: AggregateState {
         if arguments[0].isNullConstant { return }
         let input = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true {
-            let group = Int(groupIds[row])
-            let value = input[row]
-            counts[group] += 1
-            let delta = value - means[group]
-            means[group] += delta / counts[group]
-            squares[group] += delta * (value - means[group])
+        counts.withUnsafeMutableBufferPointer { counts in
+            means.withUnsafeMutableBufferPointer { means in
+                squares.withUnsafeMutableBufferPointer { squares in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        let value = input[row]
+                        counts[group] += 1
+                        let delta = value - means[group]
+                        means[group] += delta / counts[group]
+                        squares[group] += delta * (value - means[group])
+                    }
+                }
+            }
         }
     }
 

@@ -10,6 +10,17 @@ func validRows(_ vector: Vector, count: Int) -> ValidityMask? {
     return mask.allValid ? nil : mask
 }
 
+/// Calls `body` for each row below `count` that `mask` marks valid (every row when nil).
+/// Two loops, so that the all-valid case has no per-row test.
+@inline(__always)
+func forEachValidRow(count: Int, mask: ValidityMask?, _ body: (Int) -> Void) {
+    if let mask {
+        for row in 0..<count where mask.isValid(row) { body(row) }
+    } else {
+        for row in 0..<count { body(row) }
+    }
+}
+
 /// The values of an int64 vector with constants expanded to `count` rows.
 func expandedInt64(_ vector: Vector, count: Int) -> [Int64] {
     switch vector.int64Operand {
@@ -41,11 +52,7 @@ final class CountState: AggregateState {
         let mask = countsRows ? nil : validRows(arguments[0], count: count)
         if !countsRows && arguments[0].isNullConstant { return }
         counts.withUnsafeMutableBufferPointer { counts in
-            if let mask {
-                for row in 0..<count where mask.isValid(row) { counts[Int(groupIds[row])] &+= 1 }
-            } else {
-                for row in 0..<count { counts[Int(groupIds[row])] &+= 1 }
-            }
+            forEachValidRow(count: count, mask: mask) { row in counts[Int(groupIds[row])] &+= 1 }
         }
     }
 
@@ -75,7 +82,7 @@ final class SumIntegerState: AggregateState {
         sums.withUnsafeMutableBufferPointer { sums in
             seen.withUnsafeMutableBufferPointer { seen in
                 values.withUnsafeBufferPointer { values in
-                    for row in 0..<count where mask?.isValid(row) ?? true {
+                    forEachValidRow(count: count, mask: mask) { row in
                         let group = Int(groupIds[row])
                         let (sum, failed) = sums[group].addingReportingOverflow(values[row])
                         sums[group] = sum
@@ -125,10 +132,16 @@ final class SumDoubleState: AggregateState {
         if arguments[0].isNullConstant { return }
         let values = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true {
-            let group = Int(groupIds[row])
-            sums[group] += values[row]
-            seen[group] = 1
+        sums.withUnsafeMutableBufferPointer { sums in
+            seen.withUnsafeMutableBufferPointer { seen in
+                values.withUnsafeBufferPointer { values in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        sums[group] += values[row]
+                        seen[group] = 1
+                    }
+                }
+            }
         }
     }
 
@@ -168,11 +181,15 @@ final class MinMaxInt64State: AggregateState {
         let mask = validRows(arguments[0], count: count)
         let wantMax = wantMax
         values.withUnsafeMutableBufferPointer { values in
-            for row in 0..<count where mask?.isValid(row) ?? true {
-                let group = Int(groupIds[row])
-                let value = input[row]
-                values[group] = wantMax ? max(values[group], value) : min(values[group], value)
-                seen[group] = 1
+            seen.withUnsafeMutableBufferPointer { seen in
+                input.withUnsafeBufferPointer { input in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        let value = input[row]
+                        values[group] = wantMax ? max(values[group], value) : min(values[group], value)
+                        seen[group] = 1
+                    }
+                }
             }
         }
     }
@@ -223,7 +240,7 @@ final class MinMaxDoubleState: AggregateState {
         if arguments[0].isNullConstant { return }
         let input = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true { fold(Int(groupIds[row]), input[row]) }
+        forEachValidRow(count: count, mask: mask) { row in fold(Int(groupIds[row]), input[row]) }
     }
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {
