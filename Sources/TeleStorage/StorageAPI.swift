@@ -1,6 +1,6 @@
 // The interface of the storage layer that the executor, the planner and the database facade
-// use. SCAFFOLD: the bodies marked `unimplemented` are being written; the signatures are the
-// contract between targets.
+// use: row groups, table data, snapshots and view definitions. `StorageEngine` and
+// `WriteTransaction` produce and change them.
 
 import TeleCore
 

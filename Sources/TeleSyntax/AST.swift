@@ -50,14 +50,19 @@ public struct CreateTable: Sendable, Equatable {
     public var name: String
     public var ifNotExists: Bool
     public var columns: [ColumnDefinition]
-    /// Columns named by a table-level `PRIMARY KEY (...)` or `UNIQUE (...)` clause.
+    /// Columns named by a table-level `PRIMARY KEY (...)` clause, or by the first table-level
+    /// `UNIQUE (...)` clause when the table has no primary key.
     public var primaryKey: [String]
+    /// Column lists of every table-level `UNIQUE (...)` clause, in order of appearance.
+    public var uniqueKeys: [[String]]
 
-    public init(name: String, ifNotExists: Bool, columns: [ColumnDefinition], primaryKey: [String] = []) {
+    public init(name: String, ifNotExists: Bool, columns: [ColumnDefinition], primaryKey: [String] = [],
+                uniqueKeys: [[String]] = []) {
         self.name = name
         self.ifNotExists = ifNotExists
         self.columns = columns
         self.primaryKey = primaryKey
+        self.uniqueKeys = uniqueKeys
     }
 }
 
@@ -67,14 +72,17 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var notNull: Bool
     public var primaryKey: Bool
     public var defaultValue: Expression?
+    /// Set by a column-level `UNIQUE` constraint.
+    public var unique: Bool
 
     public init(name: String, typeName: TypeName, notNull: Bool = false, primaryKey: Bool = false,
-                defaultValue: Expression? = nil) {
+                defaultValue: Expression? = nil, unique: Bool = false) {
         self.name = name
         self.typeName = typeName
         self.notNull = notNull
         self.primaryKey = primaryKey
         self.defaultValue = defaultValue
+        self.unique = unique
     }
 }
 

@@ -1,0 +1,79 @@
+// Reads a ping's histogram object into a TeleCore `Histogram`.
+//
+// A ping sends `{"histogram_type": 0, "range": [1, 10000], "bucket_count": 50, "sum": 7,
+// "values": {"0": 1, "5": 2}}`; bucket keys are lower bounds written as decimal strings.
+// The reader expects a histogram that `PingStructureCheck` accepted.
+
+import TeleCore
+
+enum HistogramReader {
+    /// Parses a bucket key (an optionally negative decimal integer) from its bytes.
+    static func parseBucketKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        var negative = false
+        if bytes.first == UInt8(ascii: "-") {
+            negative = true
+            index = 1
+        }
+        guard index < bytes.count, bytes.count - index <= 18 else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// Builds the histogram stored for `node`, with buckets sorted by lower bound.
+    static func read(_ document: JSONDocument, _ node: Int) -> Histogram? {
+        guard let typeNode = document.member(node, "histogram_type"), let code = document.int64(typeNode),
+            let kind = HistogramKind(rawValue: Int(code)),
+            let rangeNode = document.member(node, "range"), document.childCount(rangeNode) == 2,
+            let countNode = document.member(node, "bucket_count"), let bucketCount = document.int64(countNode),
+            let sumNode = document.member(node, "sum"), let valuesNode = document.member(node, "values")
+        else { return nil }
+        let low = document.int64(rangeNode + 1) ?? 0
+        let high = document.int64(document.next(rangeNode + 1)) ?? 0
+        let sum = document.int64(sumNode) ?? roundedInt64(document.double(sumNode) ?? 0)
+
+        var bounds: [Int64] = []
+        var counts: [Int64] = []
+        bounds.reserveCapacity(document.childCount(valuesNode))
+        counts.reserveCapacity(document.childCount(valuesNode))
+        var sorted = true
+        document.forEachMember(valuesNode) { key, count in
+            let bound = document.withStringBytes(key, parseBucketKey) ?? 0
+            if let last = bounds.last, last >= bound { sorted = false }
+            bounds.append(bound)
+            counts.append(document.int64(count) ?? 0)
+        }
+        if !sorted { sortBuckets(&bounds, &counts) }
+        return Histogram(
+            kind: kind, low: low, high: high, bucketCount: Int32(clamping: bucketCount), sum: sum,
+            bucketLowerBounds: bounds, bucketCounts: counts)
+    }
+
+    /// Sorts buckets by lower bound; a repeated bound keeps the sum of its counts.
+    private static func sortBuckets(_ bounds: inout [Int64], _ counts: inout [Int64]) {
+        let order = bounds.indices.sorted { bounds[$0] < bounds[$1] }
+        var newBounds: [Int64] = []
+        var newCounts: [Int64] = []
+        for index in order {
+            if let last = newBounds.last, last == bounds[index] {
+                newCounts[newCounts.count - 1] &+= counts[index]
+            } else {
+                newBounds.append(bounds[index])
+                newCounts.append(counts[index])
+            }
+        }
+        bounds = newBounds
+        counts = newCounts
+    }
+
+    static func roundedInt64(_ value: Double) -> Int64 {
+        guard value.isFinite else { return 0 }
+        return Int64(exactly: value.rounded()) ?? (value < 0 ? Int64.min : Int64.max)
+    }
+}

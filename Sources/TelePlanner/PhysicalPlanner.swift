@@ -1,0 +1,200 @@
+// Physical planning: picks an execution operator for every logical node and records the
+// EXPLAIN line of each, with the estimated rows.
+//
+// Joins with at least one equality between the two sides become hash joins, building the
+// hash table on the side with fewer estimated rows; other joins use a nested loop.
+
+import TeleCore
+import TeleExecution
+
+/// One operator's EXPLAIN line and its inputs.
+struct ExplainNode {
+    var line: String
+    var children: [ExplainNode] = []
+
+    func render(indent: Int = 0) -> String {
+        var text = String(repeating: "  ", count: indent) + line + "\n"
+        for child in children { text += child.render(indent: indent + 1) }
+        return text
+    }
+}
+
+enum PhysicalPlanner {
+    static func build(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+        let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
+        switch plan {
+        case .scan(let scan):
+            let filter = ExpressionRewriting.conjunction(scan.filters)
+            let scanOperator = TableScanOperator(
+                table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates)
+            let names = plan.outputNames
+            var line = "TableScan \(scan.tableName) columns=[\(names.joined(separator: ", "))]"
+            if let filter { line += " filter=\(ExpressionPrinter.text(filter, names: names))" }
+            if !scan.zoneMapPredicates.isEmpty {
+                line += " zonemap=[" + scan.zoneMapPredicates.map { describe($0, names: names) }.joined(separator: ", ") + "]"
+            }
+            return (scanOperator, ExplainNode(line: line + " " + rows))
+
+        case .values(let types, let rows):
+            let values = try rows.map { row in try row.map { try ExpressionEvaluator.evaluateConstant($0) } }
+            return (ValuesOperator(types: types, rows: values), ExplainNode(line: "Values rows=\(rows.count)"))
+
+        case .filter(let input, let predicate):
+            let (child, explain) = try build(input)
+            let line = "Filter \(ExpressionPrinter.text(predicate, names: input.outputNames)) \(rows)"
+            return (FilterOperator(child: child, predicate: predicate), ExplainNode(line: line, children: [explain]))
+
+        case .projection(let input, let expressions, let names):
+            let (child, explain) = try build(input)
+            let inputNames = input.outputNames
+            let shown = zip(expressions, names).map { expression, name -> String in
+                let text = ExpressionPrinter.text(expression, names: inputNames)
+                return text == name ? name : "\(text) AS \(name)"
+            }
+            let line = "Projection [\(shown.joined(separator: ", "))]"
+            return (
+                ProjectionOperator(child: child, expressions: expressions), ExplainNode(line: line, children: [explain])
+            )
+
+        case .aggregate(let input, let keys, let aggregates):
+            let (child, explain) = try build(input)
+            let names = input.outputNames
+            let keyText = keys.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
+            let aggregateText = aggregates.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
+            let line = "HashAggregate keys=[\(keyText)] aggregates=[\(aggregateText)] \(rows)"
+            return (
+                HashAggregateOperator(child: child, groupKeys: keys, aggregates: aggregates),
+                ExplainNode(line: line, children: [explain])
+            )
+
+        case .join(let left, let right, let type, let condition):
+            return try buildJoin(left, right, type, condition, rows: rows)
+
+        case .sort(let input, let keys):
+            let (child, explain) = try build(input)
+            let line = "Sort keys=[\(describe(keys, names: input.outputNames))]"
+            return (SortOperator(child: child, keys: keys), ExplainNode(line: line, children: [explain]))
+
+        case .limit(let input, let limit, let offset):
+            let (child, explain) = try build(input)
+            let line = "Limit limit=\(limit.map(String.init) ?? "ALL") offset=\(offset)"
+            return (LimitOperator(child: child, limit: limit, offset: offset), ExplainNode(line: line, children: [explain]))
+
+        case .topN(let input, let keys, let limit, let offset):
+            let (child, explain) = try build(input)
+            let line = "TopN keys=[\(describe(keys, names: input.outputNames))] limit=\(limit) offset=\(offset)"
+            return (
+                TopNOperator(child: child, keys: keys, limit: limit, offset: offset),
+                ExplainNode(line: line, children: [explain])
+            )
+
+        case .distinct(let input):
+            let (child, explain) = try build(input)
+            return (DistinctOperator(child: child), ExplainNode(line: "Distinct \(rows)", children: [explain]))
+
+        case .setOperation(let left, let right, let kind, let all):
+            let (leftOperator, leftExplain) = try build(left)
+            let (rightOperator, rightExplain) = try build(right)
+            let line = "SetOperation \(kind)\(all ? " ALL" : "") \(rows)"
+            return (
+                SetOperationOperator(left: leftOperator, right: rightOperator, kind: kind, all: all),
+                ExplainNode(line: line, children: [leftExplain, rightExplain])
+            )
+
+        case .unionAll(let inputs):
+            let built = try inputs.map(build)
+            return (
+                UnionAllOperator(children: built.map(\.operator)),
+                ExplainNode(line: "UnionAll \(rows)", children: built.map(\.explain))
+            )
+        }
+    }
+
+    private static func buildJoin(
+        _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?, rows: String
+    ) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+        let (leftOperator, leftExplain) = try build(left)
+        let (rightOperator, rightExplain) = try build(right)
+        let names = left.outputNames + right.outputNames
+        let leftCount = left.columnCount
+        let keys = JoinKeys.split(condition, leftCount: leftCount)
+
+        guard !keys.leftKeys.isEmpty else {
+            var line = "NestedLoopJoin type=\(type)"
+            if let condition { line += " condition=\(ExpressionPrinter.text(condition, names: names))" }
+            return (
+                NestedLoopJoinOperator(left: leftOperator, right: rightOperator, type: type, condition: condition),
+                ExplainNode(line: line + " " + rows, children: [leftExplain, rightExplain])
+            )
+        }
+
+        let keyText = zip(keys.leftKeys, keys.rightKeys).map { pair in
+            ExpressionPrinter.text(pair.0, names: names) + " = "
+                + ExpressionPrinter.text(ExpressionRewriting.shift(pair.1, by: leftCount), names: names)
+        }.joined(separator: ", ")
+        var details = "keys=[\(keyText)]"
+        if let residual = ExpressionRewriting.conjunction(keys.residual) {
+            details += " residual=\(ExpressionPrinter.text(residual, names: names))"
+        }
+
+        // Semi and anti joins return probe rows, so the left side must probe.
+        let swap = type != .semi && type != .anti && CardinalityEstimator.rows(left) < CardinalityEstimator.rows(right)
+        if !swap {
+            let join = HashJoinOperator(
+                probe: leftOperator, build: rightOperator, type: type, probeKeys: keys.leftKeys, buildKeys: keys.rightKeys,
+                residual: ExpressionRewriting.conjunction(keys.residual))
+            let line = "HashJoin type=\(type) \(details) build=right \(rows)"
+            return (join, ExplainNode(line: line, children: [leftExplain, rightExplain]))
+        }
+
+        // Build on the left: the operator outputs right columns first, so the residual is
+        // renumbered for that layout and a projection restores left-then-right order.
+        let rightCount = right.columnCount
+        let swappedResidual = ExpressionRewriting.conjunction(keys.residual).map { residual in
+            ExpressionRewriting.transform(residual) { node in
+                guard case .column(let index, let type) = node else { return nil }
+                return .column(index: index < leftCount ? index + rightCount : index - leftCount, type: type)
+            }
+        }
+        let swappedType: JoinType
+        switch type {
+        case .left: swappedType = .right
+        case .right: swappedType = .left
+        default: swappedType = type
+        }
+        let join = HashJoinOperator(
+            probe: rightOperator, build: leftOperator, type: swappedType, probeKeys: keys.rightKeys,
+            buildKeys: keys.leftKeys, residual: swappedResidual)
+        let types = left.outputTypes + right.outputTypes
+        let reorder = types.indices.map { index -> BoundExpression in
+            let source = index < leftCount ? index + rightCount : index - leftCount
+            return .column(index: source, type: types[index])
+        }
+        let line = "HashJoin type=\(type) \(details) build=left \(rows)"
+        return (
+            ProjectionOperator(child: join, expressions: reorder),
+            ExplainNode(line: line, children: [leftExplain, rightExplain])
+        )
+    }
+
+    private static func describe(_ keys: [SortKey], names: [String]) -> String {
+        keys.map { key in
+            ExpressionPrinter.text(key.expression, names: names) + (key.ascending ? " ASC" : " DESC")
+                + (key.nullsFirst ? " NULLS FIRST" : " NULLS LAST")
+        }.joined(separator: ", ")
+    }
+
+    private static func describe(_ predicate: ZoneMapPredicate, names: [String]) -> String {
+        let name = predicate.column < names.count ? names[predicate.column] : "#\(predicate.column)"
+        let value = ExpressionPrinter.text(.constant(predicate.value, type: predicate.value.naturalType), names: [])
+        switch predicate.comparison {
+        case .equal: return "\(name) = \(value)"
+        case .less: return "\(name) < \(value)"
+        case .lessOrEqual: return "\(name) <= \(value)"
+        case .greater: return "\(name) > \(value)"
+        case .greaterOrEqual: return "\(name) >= \(value)"
+        case .isNull: return "\(name) IS NULL"
+        case .isNotNull: return "\(name) IS NOT NULL"
+        }
+    }
+}

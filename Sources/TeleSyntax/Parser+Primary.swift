@@ -1,0 +1,373 @@
+// Primary expressions: literals, typed literals, INTERVAL, column references, parameters,
+// parenthesized expressions and scalar subqueries, CASE, CAST, EXISTS, ARRAY[...],
+// EXTRACT and function calls with DISTINCT, `*`, WITHIN GROUP and FILTER.
+
+import TeleCore
+
+extension SyntaxParser {
+    mutating func parsePrimary() throws -> Expression {
+        let token = current
+        let at = token.position
+        switch token.kind {
+        case .number:
+            advance()
+            return Expression(.literal(numericLiteral(token.value)), at: at)
+        case .string:
+            advance()
+            return Expression(.literal(.string(token.value)), at: at)
+        case .parameter:
+            advance()
+            guard let number = Int(token.value), number >= 1 else {
+                throw TeleError.syntax(
+                    "invalid parameter number at or near \"\(token.text)\"", at: at,
+                    hint: "Parameters are numbered from $1.")
+            }
+            return Expression(.parameter(number), at: at)
+        case .quotedIdentifier:
+            return try parseColumnReference()
+        case .symbol where token.value == "(":
+            return try parseParenthesized()
+        case .symbol where token.value == "*":
+            advance()
+            return Expression(.star, at: at)
+        case .word:
+            return try parseWordExpression()
+        default:
+            throw unexpected(hint: "Expected an expression.")
+        }
+    }
+
+    /// An integer literal when it fits in Int64, otherwise the text for the binder.
+    private func numericLiteral(_ text: String) -> Literal {
+        if let value = Int64(text) { return .integer(value) }
+        return .number(text)
+    }
+
+    /// Parses what starts with a word: keywords with their own syntax, typed literals,
+    /// function calls and column references.
+    private mutating func parseWordExpression() throws -> Expression {
+        let token = current
+        let at = token.position
+        switch token.value {
+        case "null":
+            advance()
+            return Expression(.literal(.null), at: at)
+        case "true", "false":
+            advance()
+            return Expression(.literal(.boolean(token.value == "true")), at: at)
+        case "case":
+            return try parseCase()
+        case "cast":
+            return try parseCast()
+        case "exists":
+            advance()
+            let query = try parseParenthesizedQuery()
+            return Expression(.exists(query: query, negated: false), at: at)
+        case "array":
+            return try parseArray()
+        case "interval":
+            return try parseInterval()
+        case "extract" where peek().isSymbol("("):
+            return try parseExtract()
+        case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp":
+            // SQL writes these without parentheses; they become calls of the same name.
+            advance()
+            if current.isSymbol("(") {
+                throw notSupported("a precision for \(token.value) is not supported")
+            }
+            return Expression(.function(FunctionCall(name: token.value, arguments: [])), at: at)
+        default:
+            break
+        }
+        if let literal = try parseTypedLiteral() {
+            return literal
+        }
+        if peek().isSymbol("(") {
+            return try parseFunctionCall()
+        }
+        if Keywords.isReserved(token.value) {
+            throw unexpected()
+        }
+        return try parseColumnReference()
+    }
+
+    /// Parses `a`, `t.a` or `s.t.a`; a trailing `.*` is left for the select list.
+    private mutating func parseColumnReference() throws -> Expression {
+        let at = current.position
+        var parts = [try parseIdentifier(what: "a column name")]
+        while current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
+            advance()
+            parts.append(try parseIdentifier(allowKeywords: true, what: "a column name"))
+        }
+        if current.isSymbol("("), parts.count > 1 {
+            return try parseFunctionCall(name: parts.joined(separator: "."), at: at)
+        }
+        if parts.count > 3 {
+            throw TeleError.syntax(
+                "improper qualified name (too many dotted names): \(parts.joined(separator: "."))",
+                at: at, hint: "Write column, table.column or schema.table.column.")
+        }
+        return Expression(.column(parts: parts), at: at)
+    }
+
+    /// Parses `(expression)` or a scalar subquery `(SELECT ...)`.
+    private mutating func parseParenthesized() throws -> Expression {
+        let at = current.position
+        try enter()
+        defer { leave() }
+        advance()
+        if startsQuery {
+            let query = try parseQuery()
+            try expectSymbol(")")
+            return Expression(.scalarSubquery(query), at: at)
+        }
+        var expression = try parseExpression()
+        if current.isSymbol(",") {
+            throw notSupported("row constructors are not supported",
+                               hint: "Compare the values one by one, joined with AND.")
+        }
+        try expectSymbol(")")
+        expression.position = at
+        return expression
+    }
+
+    /// Parses `( query )` as EXISTS and ARRAY(...) take it.
+    mutating func parseParenthesizedQuery() throws -> SelectStatement {
+        try enter()
+        defer { leave() }
+        try expectSymbol("(")
+        guard startsQuery else { throw unexpected(hint: "Expected SELECT.") }
+        let query = try parseQuery()
+        try expectSymbol(")")
+        return query
+    }
+
+    // MARK: - Keyword forms
+
+    private mutating func parseCase() throws -> Expression {
+        let at = advance().position
+        try enter()
+        defer { leave() }
+        var operand: Expression?
+        if !current.isWord("when") {
+            operand = try parseExpression()
+        }
+        var branches: [(condition: Expression, result: Expression)] = []
+        while consumeWord("when") {
+            let condition = try parseExpression()
+            try expectWord("then")
+            branches.append((condition, try parseExpression()))
+        }
+        if branches.isEmpty { throw unexpected(hint: "Expected WHEN.") }
+        var elseResult: Expression?
+        if consumeWord("else") {
+            elseResult = try parseExpression()
+        }
+        try expectWord("end")
+        return Expression(.caseWhen(operand: operand, branches: branches, elseResult: elseResult), at: at)
+    }
+
+    private mutating func parseCast() throws -> Expression {
+        let at = advance().position
+        try enter()
+        defer { leave() }
+        try expectSymbol("(")
+        let operand = try parseExpression()
+        try expectWord("as")
+        let type = try parseTypeName()
+        try expectSymbol(")")
+        return Expression(.cast(operand: operand, type: type), at: at)
+    }
+
+    private mutating func parseArray() throws -> Expression {
+        let at = advance().position
+        if current.isSymbol("(") {
+            throw notSupported("ARRAY(subquery) is not supported", hint: "Use array_agg in a subquery.")
+        }
+        try enter()
+        defer { leave() }
+        try expectSymbol("[")
+        var elements: [Expression] = []
+        if !current.isSymbol("]") {
+            elements.append(try parseExpression())
+            while consumeSymbol(",") {
+                elements.append(try parseExpression())
+            }
+        }
+        try expectSymbol("]")
+        return Expression(.array(elements), at: at)
+    }
+
+    /// Interval units allowed after `INTERVAL '...'`, as in SQL's interval qualifier.
+    private static let intervalUnits: Set<String> = ["year", "month", "day", "hour", "minute", "second"]
+
+    /// Parses `INTERVAL '1 day'`, `INTERVAL '3' DAY` or `INTERVAL '1-2' YEAR TO MONTH`.
+    private mutating func parseInterval() throws -> Expression {
+        let at = advance().position
+        guard current.kind == .string else {
+            throw unexpected(hint: "Write the interval as a string, such as INTERVAL '1 day'.")
+        }
+        let text = advance().value
+        var unit: String?
+        if current.kind == .word, SyntaxParser.intervalUnits.contains(current.value) {
+            var words = [advance().value]
+            if current.isWord("to"), peek().kind == .word, SyntaxParser.intervalUnits.contains(peek().value) {
+                advance()
+                words.append("to")
+                words.append(advance().value)
+            }
+            unit = words.joined(separator: " ")
+        }
+        return Expression(.interval(text: text, unit: unit), at: at)
+    }
+
+    /// Parses `EXTRACT(field FROM source)`; the field is a word or a string.
+    private mutating func parseExtract() throws -> Expression {
+        let at = advance().position
+        try enter()
+        defer { leave() }
+        try expectSymbol("(")
+        let field: String
+        switch current.kind {
+        case .word, .string:
+            field = lowercasedASCII(advance().value)
+        default:
+            throw unexpected(hint: "Expected a field such as YEAR or EPOCH.")
+        }
+        try expectWord("from")
+        let source = try parseExpression()
+        try expectSymbol(")")
+        return Expression(.extract(field: field, source: source), at: at)
+    }
+
+    /// Type names that may prefix a string to form a typed literal, such as `DATE '2024-01-01'`.
+    private static let literalTypes: Set<String> = ["date", "time", "timestamp", "timestamptz"]
+
+    /// Parses `DATE '...'`, `TIMESTAMP '...'` or `TIMESTAMP WITH TIME ZONE '...'`; returns nil
+    /// and leaves the cursor in place when the word is not followed by a string.
+    private mutating func parseTypedLiteral() throws -> Expression? {
+        guard SyntaxParser.literalTypes.contains(current.value) else { return nil }
+        let next = peek()
+        guard next.kind == .string || next.isWord("with") || next.isWord("without") else { return nil }
+        let saved = index
+        let at = current.position
+        guard let type = try? parseTypeName(), current.kind == .string else {
+            rewind(to: saved)
+            return nil
+        }
+        let text = advance().value
+        return Expression(.literal(.typed(type: type, text: text)), at: at)
+    }
+
+    // MARK: - Function calls
+
+    private mutating func parseFunctionCall() throws -> Expression {
+        let at = current.position
+        let name = advance().value
+        return try parseFunctionCall(name: name, at: at)
+    }
+
+    /// Parses the argument list and the WITHIN GROUP and FILTER clauses of a call whose name
+    /// has been read.
+    private mutating func parseFunctionCall(name: String, at: SourcePosition) throws -> Expression {
+        try enter()
+        defer { leave() }
+        try expectSymbol("(")
+        var call = FunctionCall(name: name, arguments: [])
+        if name == "trim" {
+            (call.name, call.arguments) = try parseTrimArguments()
+        } else if consumeSymbol("*") {
+            call.star = true
+        } else if !current.isSymbol(")") {
+            if consumeWord("distinct") {
+                call.distinct = true
+            } else {
+                _ = consumeWord("all")
+            }
+            call.arguments = try parseCallArguments(name: name)
+        }
+        if current.isWord("order") {
+            throw notSupported("ORDER BY inside a function call is not supported",
+                               hint: "Use WITHIN GROUP (ORDER BY ...) for ordered-set aggregates.")
+        }
+        try expectSymbol(")")
+        if current.isWord("within"), peek().isWord("group") {
+            advance()
+            advance()
+            try expectSymbol("(")
+            try expectWord("order")
+            try expectWord("by")
+            call.withinGroup = try parseOrderItems()
+            try expectSymbol(")")
+        }
+        if current.isWord("filter"), peek().isSymbol("(") {
+            advance()
+            advance()
+            try expectWord("where")
+            call.filter = try parseExpression()
+            try expectSymbol(")")
+        }
+        if current.isWord("over") {
+            throw notSupported("window functions are not supported")
+        }
+        return Expression(.function(call), at: at)
+    }
+
+    /// Parses call arguments, including SQL's keyword forms `substring(x FROM a FOR b)`,
+    /// `position(a IN b)` and `trim([LEADING|TRAILING|BOTH] [chars] FROM x)`, which become
+    /// ordinary argument lists: `substring(x, a, b)`, `position(a, b)` and
+    /// `ltrim/rtrim/btrim(x, chars)`. The trim form is parsed by `parseTrimArguments`.
+    private mutating func parseCallArguments(name: String) throws -> [Expression] {
+        if name == "position" {
+            let needle = try parseBinary(above: Precedence.predicate.tighter)
+            if consumeWord("in") {
+                return [needle, try parseExpression()]
+            }
+            var arguments = [needle]
+            while consumeSymbol(",") { arguments.append(try parseExpression()) }
+            return arguments
+        }
+        var arguments = [try parseExpression()]
+        if name == "substring" || name == "substr", current.isWord("from") || current.isWord("for") {
+            if consumeWord("from") {
+                arguments.append(try parseExpression())
+            } else {
+                arguments.append(Expression(.literal(.integer(1)), at: current.position))
+            }
+            if consumeWord("for") {
+                arguments.append(try parseExpression())
+            }
+            return arguments
+        }
+        while consumeSymbol(",") {
+            arguments.append(try parseExpression())
+        }
+        return arguments
+    }
+
+    /// Parses `trim([LEADING | TRAILING | BOTH] [characters] FROM source)`, which becomes
+    /// `ltrim`, `rtrim` or `btrim(source [, characters])`; `trim(a, b)` stays as written.
+    private mutating func parseTrimArguments() throws -> (name: String, arguments: [Expression]) {
+        var name = "btrim"
+        var keyworded = false
+        if consumeWord("leading") {
+            name = "ltrim"
+            keyworded = true
+        } else if consumeWord("trailing") {
+            name = "rtrim"
+            keyworded = true
+        } else if consumeWord("both") {
+            keyworded = true
+        }
+        if consumeWord("from") {
+            return (name, [try parseExpression()])
+        }
+        let first = try parseExpression()
+        if consumeWord("from") {
+            return (name, [try parseExpression(), first])
+        }
+        var arguments = [first]
+        while consumeSymbol(",") { arguments.append(try parseExpression()) }
+        return (keyworded ? name : "trim", arguments)
+    }
+}

@@ -1,0 +1,329 @@
+// Statement dispatch and every statement other than queries: CREATE and DROP of tables,
+// views and indexes, INSERT, UPDATE, DELETE, EXPLAIN, SHOW, DESCRIBE, COPY, transaction
+// control and SET.
+
+import TeleCore
+
+extension SyntaxParser {
+    mutating func parseStatement() throws -> Statement {
+        let token = current
+        guard token.kind == .word || token.isSymbol("(") else {
+            throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
+        }
+        if token.isSymbol("(") || startsQuery {
+            return .select(try parseQuery())
+        }
+        switch token.value {
+        case "create": return try parseCreate()
+        case "drop": return try parseDrop()
+        case "insert": return try parseInsert()
+        case "update": return try parseUpdate()
+        case "delete": return try parseDelete()
+        case "explain":
+            advance()
+            let analyze = consumeWord("analyze") || consumeWord("analyse")
+            let statement = try parseStatement()
+            return .explain(statement: statement, analyze: analyze)
+        case "show": return try parseShow()
+        case "describe": return try parseDescribe()
+        case "copy": return try parseCopy()
+        case "begin", "start":
+            advance()
+            if token.value == "start" {
+                try expectWord("transaction")
+            } else if !consumeWord("transaction") {
+                _ = consumeWord("work")
+            }
+            return .begin
+        case "commit", "end":
+            advance()
+            if !consumeWord("transaction") { _ = consumeWord("work") }
+            return .commit
+        case "rollback", "abort":
+            advance()
+            if !consumeWord("transaction") { _ = consumeWord("work") }
+            return .rollback
+        case "set": return try parseSet()
+        default:
+            throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
+        }
+    }
+
+    // MARK: - CREATE and DROP
+
+    private mutating func parseCreate() throws -> Statement {
+        try expectWord("create")
+        let orReplace = consumeWord("or")
+        if orReplace { try expectWord("replace") }
+        // NOTE: TEMP and TEMPORARY are accepted and ignored; the object lives as long as a
+        // normal one does.
+        if !consumeWord("temp") { _ = consumeWord("temporary") }
+        if consumeWord("view") {
+            return try parseCreateView(orReplace: orReplace)
+        }
+        if orReplace { throw unexpected(hint: "OR REPLACE applies to CREATE VIEW only.") }
+        if current.isWord("unique") || current.isWord("index") {
+            return try parseCreateIndex()
+        }
+        if consumeWord("table") {
+            return try parseCreateTable()
+        }
+        throw unexpected(hint: "Expected TABLE, VIEW or INDEX after CREATE.")
+    }
+
+    mutating func parseIfNotExists() throws -> Bool {
+        guard current.isWord("if") else { return false }
+        advance()
+        try expectWord("not")
+        try expectWord("exists")
+        return true
+    }
+
+    private mutating func parseIfExists() throws -> Bool {
+        guard current.isWord("if") else { return false }
+        advance()
+        try expectWord("exists")
+        return true
+    }
+
+    private mutating func parseCreateView(orReplace: Bool) throws -> Statement {
+        let ifNotExists = try parseIfNotExists()
+        let name = try parseQualifiedName(what: "a view name")
+        var columns: [String] = []
+        if current.isSymbol("(") {
+            columns = try parseNameList(what: "a column name")
+        }
+        try expectWord("as")
+        let query = try parseQuery()
+        return .createView(name: name, orReplace: orReplace, ifNotExists: ifNotExists, columns: columns, query: query)
+    }
+
+    /// Parses `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (column [ASC | DESC], ...)`.
+    /// The sort direction is checked and dropped, because the tree stores column names only.
+    private mutating func parseCreateIndex() throws -> Statement {
+        let unique = consumeWord("unique")
+        try expectWord("index")
+        let ifNotExists = try parseIfNotExists()
+        let name = try parseQualifiedName(what: "an index name")
+        try expectWord("on")
+        let table = try parseQualifiedName(what: "a table name")
+        try expectSymbol("(")
+        var columns: [String] = []
+        repeat {
+            columns.append(try parseIdentifier(what: "a column name"))
+            if !consumeWord("asc") { _ = consumeWord("desc") }
+        } while consumeSymbol(",")
+        try expectSymbol(")")
+        return .createIndex(name: name, ifNotExists: ifNotExists, table: table, columns: columns, unique: unique)
+    }
+
+    private mutating func parseDrop() throws -> Statement {
+        try expectWord("drop")
+        let kind = current.value
+        guard current.kind == .word, ["table", "view", "index"].contains(kind) else {
+            throw unexpected(hint: "Expected TABLE, VIEW or INDEX after DROP.")
+        }
+        advance()
+        let ifExists = try parseIfExists()
+        var names = [try parseQualifiedName(what: "a name")]
+        while consumeSymbol(",") {
+            names.append(try parseQualifiedName(what: "a name"))
+        }
+        if current.isWord("cascade") {
+            throw notSupported("DROP ... CASCADE is not supported", hint: "Drop the dependent objects first.")
+        }
+        _ = consumeWord("restrict")
+        switch kind {
+        case "table":
+            return .dropTable(names: names, ifExists: ifExists)
+        case "view":
+            return .dropView(names: names, ifExists: ifExists)
+        default:
+            guard names.count == 1 else {
+                throw notSupported("DROP INDEX takes one index name", hint: "Drop each index in its own statement.")
+            }
+            return .dropIndex(name: names[0], ifExists: ifExists)
+        }
+    }
+
+    // MARK: - INSERT, UPDATE, DELETE
+
+    private mutating func parseInsert() throws -> Statement {
+        try expectWord("insert")
+        try expectWord("into")
+        let table = try parseQualifiedName(what: "a table name")
+        var columns: [String] = []
+        if current.isSymbol("("), !(peek().isWord("select") || peek().isWord("with") || peek().isWord("values")) {
+            columns = try parseNameList(what: "a column name")
+        }
+        let source: InsertSource
+        if consumeWord("default") {
+            try expectWord("values")
+            source = .defaultValues
+        } else if current.isWord("values") {
+            source = .values(try parseValuesRows())
+            if current.isWord("order") || current.isWord("limit") || current.isWord("union") {
+                throw unexpected(hint: "Write INSERT INTO t SELECT ... FROM (VALUES ...) to sort or combine rows.")
+            }
+        } else if startsQuery || current.isSymbol("(") {
+            source = .query(try parseQuery())
+        } else {
+            throw unexpected(hint: "Expected VALUES, SELECT or DEFAULT VALUES.")
+        }
+        if current.isWord("on") || current.isWord("returning") {
+            throw notSupported("\(current.value.uppercased()) in INSERT is not supported")
+        }
+        return .insert(Insert(table: table, columns: columns, source: source))
+    }
+
+    private mutating func parseUpdate() throws -> Statement {
+        try expectWord("update")
+        let table = try parseQualifiedName(what: "a table name")
+        var alias: String?
+        if consumeWord("as") {
+            alias = try parseIdentifier(allowKeywords: true, what: "an alias")
+        } else if atIdentifier, !current.isWord("set") {
+            alias = try parseIdentifier()
+        }
+        try expectWord("set")
+        var assignments: [(column: String, value: Expression)] = []
+        repeat {
+            let column = try parseIdentifier(what: "a column name")
+            if current.isSymbol(".") {
+                throw notSupported("qualified column names in SET are not supported",
+                                   hint: "Write the column name alone.")
+            }
+            try expectSymbol("=")
+            assignments.append((column, try parseExpression()))
+        } while consumeSymbol(",")
+        if current.isWord("from") {
+            throw notSupported("UPDATE ... FROM is not supported", hint: "Use a subquery in SET or WHERE.")
+        }
+        var whereClause: Expression?
+        if consumeWord("where") {
+            whereClause = try parseExpression()
+        }
+        return .update(Update(table: table, alias: alias, assignments: assignments, whereClause: whereClause))
+    }
+
+    private mutating func parseDelete() throws -> Statement {
+        try expectWord("delete")
+        try expectWord("from")
+        let table = try parseQualifiedName(what: "a table name")
+        let alias = try parseAlias()
+        if current.isWord("using") {
+            throw notSupported("DELETE ... USING is not supported", hint: "Use a subquery in WHERE.")
+        }
+        var whereClause: Expression?
+        if consumeWord("where") {
+            whereClause = try parseExpression()
+        }
+        return .delete(table: table, alias: alias, whereClause: whereClause)
+    }
+
+    // MARK: - SHOW, DESCRIBE, SET
+
+    private mutating func parseShow() throws -> Statement {
+        try expectWord("show")
+        if consumeWord("tables") { return .showTables }
+        if consumeWord("all") { return .show(name: "all") }
+        return .show(name: try parseSettingName())
+    }
+
+    private mutating func parseDescribe() throws -> Statement {
+        try expectWord("describe")
+        if startsQuery || current.isSymbol("(") {
+            return .describeQuery(try parseQuery())
+        }
+        _ = consumeWord("table")
+        return .describe(table: try parseQualifiedName(what: "a table name"))
+    }
+
+    /// Parses `SET [SESSION | LOCAL] name {= | TO} value`; a bare word value such as
+    /// `SET search_path TO main` becomes a string literal.
+    private mutating func parseSet() throws -> Statement {
+        try expectWord("set")
+        if !consumeWord("session") { _ = consumeWord("local") }
+        let name = try parseSettingName()
+        if !consumeSymbol("=") {
+            try expectWord("to")
+        }
+        let value = try parseSettingValue()
+        return .set(name: name, value: value)
+    }
+
+    /// A setting name: words joined by dots, keywords allowed (`SET time zone` is not).
+    private mutating func parseSettingName() throws -> String {
+        var parts = [try parseIdentifier(allowKeywords: true, what: "a setting name")]
+        while consumeSymbol(".") {
+            parts.append(try parseIdentifier(allowKeywords: true, what: "a setting name"))
+        }
+        return parts.joined(separator: ".")
+    }
+
+    /// A SET or COPY option value: a bare word is taken as a string, anything else is an
+    /// expression.
+    private mutating func parseSettingValue() throws -> Expression {
+        let token = current
+        if token.kind == .word, !["true", "false", "null", "on", "off"].contains(token.value),
+            !peek().isSymbol("("), !peek().isSymbol(".")
+        {
+            advance()
+            return Expression(.literal(.string(token.value)), at: token.position)
+        }
+        if token.isWord("on") || token.isWord("off") {
+            advance()
+            return Expression(.literal(.boolean(token.value == "on")), at: token.position)
+        }
+        return try parseExpression()
+    }
+
+    // MARK: - COPY
+
+    /// Parses `COPY table FROM 'path' [WITH] [(] option [value] [, ...] [)]`. Inside
+    /// parentheses options are separated by commas; without them each word is an option, as in
+    /// `WITH CSV HEADER`, and the options listed in `copyOptionsWithValue` take the next token.
+    private mutating func parseCopy() throws -> Statement {
+        try expectWord("copy")
+        let table = try parseQualifiedName(what: "a table name")
+        if current.isSymbol("(") {
+            throw notSupported("a column list in COPY is not supported", hint: "Load every column of the table.")
+        }
+        if current.isWord("to") {
+            throw notSupported("COPY ... TO is not supported", hint: "Use COPY ... FROM to load a file.")
+        }
+        try expectWord("from")
+        guard current.kind == .string else {
+            throw unexpected(hint: "Write the file path as a string, such as COPY t FROM '/data/t.csv'.")
+        }
+        let path = advance().value
+        _ = consumeWord("with")
+        var options: [CopyOption] = []
+        if consumeSymbol("(") {
+            repeat {
+                let name = try parseIdentifier(allowKeywords: true, what: "a COPY option")
+                var value: Expression?
+                if !current.isSymbol(",") && !current.isSymbol(")") {
+                    value = try parseSettingValue()
+                }
+                options.append(CopyOption(name: name, value: value))
+            } while consumeSymbol(",")
+            try expectSymbol(")")
+        } else {
+            while current.kind == .word {
+                let name = advance().value
+                var value: Expression?
+                if SyntaxParser.copyOptionsWithValue.contains(name) {
+                    _ = consumeWord("as")
+                    value = try parseSettingValue()
+                }
+                options.append(CopyOption(name: name, value: value))
+            }
+        }
+        return .copyFrom(table: table, path: path, options: options)
+    }
+
+    private static let copyOptionsWithValue: Set<String> = [
+        "format", "delimiter", "null", "quote", "escape", "schema", "encoding",
+    ]
+}

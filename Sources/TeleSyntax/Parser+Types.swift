@@ -1,0 +1,59 @@
+// Type names as written in CAST, `::` and column definitions: one or more words with
+// optional integer modifiers, such as `VARCHAR(20)`, `NUMERIC(10, 2)`, `DOUBLE PRECISION`
+// and `TIMESTAMP(3) WITH TIME ZONE`. The binder maps the name to a `DataType`.
+
+import TeleCore
+
+extension SyntaxParser {
+    mutating func parseTypeName() throws -> TypeName {
+        let at = current.position
+        guard current.kind == .word || current.kind == .quotedIdentifier else {
+            throw unexpected(hint: "Expected a type name such as INTEGER or TEXT.")
+        }
+        let first = advance().value
+        var words = [first]
+        switch first {
+        case "double":
+            if consumeWord("precision") { words.append("precision") }
+        case "character", "char", "national", "bit":
+            if first == "national", consumeWord("character") { words.append("character") }
+            if consumeWord("varying") { words.append("varying") }
+        default:
+            break
+        }
+        var modifiers: [Int64] = []
+        if current.isSymbol("(") {
+            modifiers = try parseTypeModifiers()
+        }
+        if first == "time" || first == "timestamp" {
+            if current.isWord("with") || current.isWord("without"),
+                peek().isWord("time"), peek(2).isWord("zone")
+            {
+                words.append(advance().value)
+                advance()
+                advance()
+                words.append(contentsOf: ["time", "zone"])
+            }
+        }
+        if current.isSymbol("[") {
+            throw notSupported("array types are not supported")
+        }
+        return TypeName(name: words.joined(separator: " "), modifiers: modifiers, position: at)
+    }
+
+    /// Parses `(n [, n ...])` after a type name.
+    private mutating func parseTypeModifiers() throws -> [Int64] {
+        try expectSymbol("(")
+        var modifiers: [Int64] = []
+        repeat {
+            let negative = consumeSymbol("-")
+            guard current.kind == .number, let value = Int64(current.value) else {
+                throw unexpected(hint: "Write integer type modifiers, such as VARCHAR(20).")
+            }
+            advance()
+            modifiers.append(negative ? -value : value)
+        } while consumeSymbol(",")
+        try expectSymbol(")")
+        return modifiers
+    }
+}

@@ -1,0 +1,174 @@
+// Files on disk: reopening, damaged and truncated files, torn commits, the directory lock
+// and the removal of data files no snapshot needs.
+
+import Foundation
+import TeleCore
+import Testing
+
+@testable import TeleStorage
+
+@Suite struct DurabilityTests {
+    /// Writes `value` over the byte at `offset` of the file at `path`.
+    private func overwriteByte(_ path: String, at offset: Int, with value: UInt8) throws {
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: Data([value]))
+    }
+
+    private func byte(_ path: String, at offset: Int) throws -> UInt8 {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data[offset]
+    }
+
+    /// A database with one 1,000-row table, closed again.
+    private func makeDatabase(_ directory: TemporaryDirectory) throws {
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint)
+        let transaction = try engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk((0..<1000).map { $0 * 3 }))
+        try transaction.commit()
+    }
+
+    @Test func reopenKeepsSchemaViewsAndStatistics() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let view = ViewDefinition(name: "v", columnNames: ["a", "b"], sql: "SELECT 1, 2")
+        do {
+            let engine = try StorageEngine.open(path: directory.path)
+            try createTable(engine, everyTypeSchema, rows: everyTypeRows)
+            let transaction = try engine.beginWrite()
+            try transaction.createView(view)
+            try transaction.commit()
+        }
+        let engine = try StorageEngine.open(path: directory.path)
+        let snapshot = engine.snapshot()
+        #expect(snapshot.version == 2)
+        #expect(snapshot.view("v") == view)
+        #expect(snapshot.table("every_type")?.schema == everyTypeSchema)
+        let group = try #require(snapshot.table("every_type")?.rowGroups.first)
+        try expectEveryTypeStatistics(group)
+    }
+
+    @Test func flippedByteGivesDataCorrupted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let dataPath = directory.path + "/" + (try #require(directory.dataFiles().first))
+        // Byte 40 lies inside the first column chunk (the file header is 8 bytes, the chunk header 16).
+        try overwriteByte(dataPath, at: 40, with: try byte(dataPath, at: 40) ^ 0x10)
+
+        let engine = try StorageEngine.open(path: directory.path)
+        let group = try #require(engine.snapshot().table("numbers")?.rowGroups.first)
+        let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "data file \"\(dataPath)\" is damaged: checksum mismatch")
+        #expect(error?.detail?.contains("column \"n\" of table \"numbers\"") == true)
+    }
+
+    @Test func truncatedFileGivesDataCorrupted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let dataPath = directory.path + "/" + (try #require(directory.dataFiles().first))
+        #expect(truncate(dataPath, 30) == 0)
+
+        let engine = try StorageEngine.open(path: directory.path)
+        let group = try #require(engine.snapshot().table("numbers")?.rowGroups.first)
+        let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "data file \"\(dataPath)\" is damaged: file is truncated")
+    }
+
+    @Test func tornCommitIsIgnoredAndStraysRemoved() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let committedFiles = directory.fileNames()
+
+        // A writer that died after writing its data file and manifest.new, before the rename.
+        try Data("half-written column chunks".utf8).write(to: URL(fileURLWithPath: directory.path + "/data-3.tdb"))
+        try Data("TDBMANIF and the rest".utf8).write(to: URL(fileURLWithPath: directory.path + "/manifest.new"))
+
+        let engine = try StorageEngine.open(path: directory.path)
+        #expect(engine.snapshot().version == 2)
+        #expect(try readIntegers(engine.snapshot(), "numbers") == (0..<1000).map { $0 * 3 })
+        #expect(directory.fileNames() == committedFiles)
+
+        // The next commit reuses version 3 without tripping over the removed stray.
+        let transaction = try engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk([-1]))
+        try transaction.commit()
+        #expect(engine.snapshot().version == 3)
+        #expect(try readIntegers(engine.snapshot(), "numbers").last == -1)
+    }
+
+    @Test func damagedManifestNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let manifestPath = directory.path + "/MANIFEST"
+        try overwriteByte(manifestPath, at: 20, with: try byte(manifestPath, at: 20) ^ 0x01)
+
+        let error = #expect(throws: TeleError.self) { try StorageEngine.open(path: directory.path) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "manifest file \"\(manifestPath)\" is damaged: checksum mismatch")
+        // Nothing was removed: the data files stay for a restore.
+        #expect(directory.dataFiles().count == 1)
+    }
+
+    @Test func truncatedManifestNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let manifestPath = directory.path + "/MANIFEST"
+        #expect(truncate(manifestPath, 6) == 0)
+        let error = #expect(throws: TeleError.self) { try StorageEngine.open(path: directory.path) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message.contains(manifestPath) == true)
+    }
+
+    @Test func secondOpenIsRejectedWhileLocked() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            let engine = try StorageEngine.open(path: directory.path)
+            let error = #expect(throws: TeleError.self) { try StorageEngine.open(path: directory.path) }
+            #expect(error?.state.code == "55006")
+            #expect(error?.message.contains(directory.path + "/LOCK") == true)
+            _ = engine.snapshot()
+        }
+        // Releasing the first engine releases the lock.
+        _ = try StorageEngine.open(path: directory.path)
+    }
+
+    @Test func obsoleteFileOutlivesOnlyItsSnapshots() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint, rows: [[.integer(1)]])
+        #expect(directory.dataFiles() == ["data-1.tdb"])
+
+        var old: (any Snapshot)? = engine.snapshot()
+        let transaction = try engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk([2]))
+        try transaction.commit()
+
+        // The old snapshot still reads its row from data-1.tdb.
+        #expect(directory.dataFiles() == ["data-1.tdb", "data-2.tdb"])
+        #expect(try readIntegers(try #require(old), "numbers") == [1])
+        old = nil
+        #expect(directory.dataFiles() == ["data-2.tdb"])
+        #expect(try readIntegers(engine.snapshot(), "numbers") == [1, 2])
+    }
+
+    @Test func openCreatesMissingDirectories() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let nested = directory.path + "/a/b"
+        let engine = try StorageEngine.open(path: nested)
+        #expect(engine.path == nested)
+        #expect(engine.snapshot().version == 0)
+        #expect(engine.snapshot().tableNames.isEmpty)
+    }
+}
