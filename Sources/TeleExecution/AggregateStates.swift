@@ -4,7 +4,7 @@
 
 import TeleCore
 
-/// The valid rows of a vector as a flat mask, with constants expanded; nil when all valid.
+/// Returns the validity of a vector with constants expanded, or nil when every row is valid.
 func validRows(_ vector: Vector, count: Int) -> ValidityMask? {
     let mask = vector.expandedValidity()
     return mask.allValid ? nil : mask
@@ -21,7 +21,7 @@ func forEachValidRow(count: Int, mask: ValidityMask?, _ body: (Int) -> Void) {
     }
 }
 
-/// The values of an int64 vector with constants expanded to `count` rows.
+/// Returns the values of an int64 vector with constants expanded to `count` rows.
 func expandedInt64(_ vector: Vector, count: Int) -> [Int64] {
     switch vector.int64Operand {
     case .flat(let values): return values
@@ -110,7 +110,7 @@ final class SumIntegerState: AggregateState {
     }
 }
 
-/// A validity mask with a row valid where `seen` is non-zero.
+/// Builds a validity mask with a row valid where `seen` is non-zero.
 func maskFromSeen(_ seen: [UInt8]) -> ValidityMask {
     if !seen.contains(0) { return ValidityMask() }
     var words = [UInt64](repeating: 0, count: (seen.count + 63) / 64)

@@ -41,7 +41,7 @@ final class GroupIndex {
         }
     }
 
-    /// The key values of every group, one vector per key column.
+    /// Returns the key values of every group, one vector per key column.
     func keyVectors() -> [Vector] { keyColumns.map { $0.finish() } }
 
     /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,

@@ -47,7 +47,7 @@ struct RowComparator {
         return 0
     }
 
-    /// The row indices 0 ..< count in sorted order; ties keep input order.
+    /// Returns the row indices 0 ..< count in sorted order. Ties keep their input order.
     func sortedRows(count: Int) -> [Int32] {
         var rows = (0..<Int32(count)).map { $0 }
         rows.sort { a, b in
@@ -138,7 +138,7 @@ public final class TopNOperator: PhysicalOperator {
         }
     }
 
-    /// The first `keep` rows of `rows` in sort order.
+    /// Returns the first `keep` rows of `rows` in sort order.
     private func bestRows(_ rows: DataChunk, keep: Int) throws -> DataChunk {
         let vectors = try keys.map { try ExpressionEvaluator.evaluate($0.expression, on: rows) }
         let order = RowComparator(keys: keys, vectors: vectors).sortedRows(count: rows.count)

@@ -17,7 +17,7 @@ import Testing
         }
     }
 
-    /// The reference: every pair compared row by row, with `accept` as the extra condition.
+    /// Joins row by row over every pair, with `accept` as the extra condition.
     func reference(_ left: [[Value]], _ right: [[Value]], _ type: JoinType, accept: ([Value], [Value]) -> Bool) -> [[Value]] {
         var result: [[Value]] = []
         var rightMatched = [Bool](repeating: false, count: right.count)

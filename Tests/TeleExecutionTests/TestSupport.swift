@@ -81,7 +81,7 @@ func makeChunk(types: [DataType], rows: [[Value]]) -> DataChunk {
     return DataChunk(columns: columns, count: rows.count)
 }
 
-/// A dictionary vector of `values` (NULL rows allowed).
+/// Builds a dictionary vector of `values`, where nil is a NULL row.
 func dictionaryVector(_ values: [String?]) -> Vector {
     var entries: [String] = []
     var codes: [Int32] = []
@@ -111,7 +111,7 @@ func constant(_ value: Value, _ type: DataType) -> BoundExpression { .constant(v
 func int(_ value: Int64) -> BoundExpression { .constant(.integer(value), type: .bigint) }
 func text(_ value: String) -> BoundExpression { .constant(.string(value), type: .varchar) }
 
-/// A call of a function or operator, resolved and with its arguments cast as resolution says.
+/// Resolves a function or operator call and casts its arguments to the resolved types.
 func call(_ name: String, _ arguments: BoundExpression...) throws -> BoundExpression {
     let (function, types) = try ScalarFunctionRegistry.resolve(name: name, argumentTypes: arguments.map(\.type))
     let cast = zip(arguments, types).map { argument, type in argument.type == type ? argument : .cast(argument, to: type) }
