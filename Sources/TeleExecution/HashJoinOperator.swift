@@ -84,6 +84,8 @@ public final class HashJoinOperator: PhysicalOperator {
         // Expand the chains into candidate pairs, then keep the pairs the residual accepts.
         var probeSide: [Int32] = []
         var buildSide: [Int32] = []
+        probeSide.reserveCapacity(chunk.count)
+        buildSide.reserveCapacity(chunk.count)
         for row in 0..<chunk.count where groups[row] >= 0 {
             var buildRow = firstRow[Int(groups[row])]
             while buildRow >= 0 {

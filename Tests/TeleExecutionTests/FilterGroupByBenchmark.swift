@@ -2,8 +2,9 @@
 //
 //     TELEDB_BENCHMARK=1 swift test -c release --filter FilterGroupByBenchmark
 //
-// It scans 10 million rows in row groups of 122,880 rows, filters them and groups them by an
-// integer key and by a dictionary-encoded string key, and prints rows per second.
+// It scans 10 million rows in row groups of 122,880 rows, filters them, groups them by an
+// integer key and by a dictionary-encoded string key, joins them with a 1,000-row table on
+// the integer key, and prints rows per second.
 
 import Foundation
 import TeleCore
@@ -83,6 +84,18 @@ struct FilterGroupByBenchmark {
             let scan = TableScanOperator(table: table, columns: [2, 1], filter: filter, zoneMapPredicates: [])
             let aggregate = HashAggregateOperator(child: scan, groupKeys: [column(0, .varchar)], aggregates: aggregates)
             return try aggregate.collect().reduce(0) { $0 + $1.count }
+        }
+
+        let dimension = (0..<1000).map { [Value.integer(Int64($0)), .integer(Int64($0 % 7))] }
+        try measure("hash join on bigint key with 1000 build rows") {
+            let scan = TableScanOperator(table: table, columns: [0, 1], filter: nil, zoneMapPredicates: [])
+            let build = ValuesOperator(types: [.bigint, .bigint], rows: dimension)
+            let join = HashJoinOperator(
+                probe: scan, build: build, type: .inner, probeKeys: [column(0, .bigint)], buildKeys: [column(0, .bigint)],
+                residual: nil)
+            var rows = 0
+            while let chunk = try join.next() { rows += chunk.count }
+            return rows
         }
     }
 }

@@ -101,6 +101,25 @@ import Testing
         #expect(matches)
     }
 
+    @Test func nanSortsAboveInfinity() throws {
+        let data: [[Value]] = [.nan, 1, .infinity, -.infinity].map { [.double($0)] } + [[.null]]
+        let sort = SortOperator(child: ChunkSource(types: [.double], rows: data),
+                                keys: [SortKey(expression: column(0, .double), ascending: true, nullsFirst: false)])
+        let result = try rows(of: sort).map { $0[0] }
+        #expect(result.map(\.description) == ["-Infinity", "1", "Infinity", "NaN", "NULL"])
+    }
+
+    @Test func multipleKeysWithMixedDirections() throws {
+        let data: [[Value]] = [[.integer(1), .string("b")], [.integer(2), .string("a")], [.integer(1), .string("c")],
+                               [.null, .string("a")], [.integer(2), .null]]
+        let sort = SortOperator(child: ChunkSource(types: [.bigint, .varchar], rows: data), keys: [
+            SortKey(expression: column(0, .bigint), ascending: false, nullsFirst: false),
+            SortKey(expression: column(1, .varchar), ascending: true, nullsFirst: true),
+        ])
+        #expect(try rows(of: sort) == [[.integer(2), .null], [.integer(2), .string("a")], [.integer(1), .string("b")],
+                                       [.integer(1), .string("c")], [.null, .string("a")]])
+    }
+
     @Test func stringKeysSortBytewise() throws {
         let data: [[Value]] = ["b", "B", "a", "é", "ab"].map { [.string($0)] }
         let sort = SortOperator(child: ChunkSource(types: [.varchar], rows: data),
