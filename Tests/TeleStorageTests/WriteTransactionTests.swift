@@ -334,6 +334,16 @@ final class EngineFixture {
         next.rollback()
     }
 
+    @Test func beginWriteTimesOut() throws {
+        let engine = StorageEngine.inMemory()
+        let first = try engine.beginWrite()
+        let error = #expect(throws: TeleError.self) { try engine.beginWrite(timeout: .milliseconds(20)) }
+        #expect(error?.state.code == "55P03")
+        first.rollback()
+        let second = try engine.beginWrite(timeout: .milliseconds(20))
+        second.rollback()
+    }
+
     @Test func secondWriterWaitsForFirst() async throws {
         let engine = StorageEngine.inMemory()
         try createTable(engine, singleBigint)
