@@ -367,7 +367,7 @@ final class EngineFixture {
         let engine = fixture.engine
         let commits = 40
 
-        // Each commit appends the next number, so every snapshot holds 0 ..< k for some k.
+        // Each commit appends the next number, so every snapshot contains 0 ..< k for some k.
         let reader = Task.detached { () throws -> Int in
             var checked = 0
             var last = 0
