@@ -1,7 +1,7 @@
 // The embedded database: one storage engine plus what sessions share.
 //
 // A `Database` is opened once per process and shared; each user or client gets a `Session`,
-// which holds its own transaction state. The storage engine serializes writers and gives
+// which keeps its own transaction state. The storage engine serializes writers and gives
 // readers immutable snapshots, so sessions on different threads need no other locking.
 
 import Foundation
@@ -12,7 +12,7 @@ import TeleStorage
 public final class Database: Sendable {
     let storage: StorageEngine
     /// The table of each index accepted by CREATE INDEX. A columnar scan never needs an
-    /// index to answer a query, so they only make DROP INDEX, DROP TABLE and IF NOT EXISTS
+    /// index to run a query, so they only make DROP INDEX, DROP TABLE and IF NOT EXISTS
     /// behave as users expect.
     /// NOTE: index names live in memory only and are gone after a restart.
     let indexTables = Mutex<[String: String]>([:])

@@ -136,8 +136,7 @@ extension Session {
         if !columns.isEmpty, columns.count != planned.columns.count {
             throw TeleError(.syntaxError, "view \"\(name)\" names \(columns.count) columns but its query returns \(planned.columns.count)")
         }
-        let sql = try Session.viewQueryText(of: text)
-        try transaction.createView(ViewDefinition(name: name, columnNames: columns, sql: sql))
+        try transaction.createView(ViewDefinition(name: name, columnNames: columns, sql: text))
         return result("CREATE VIEW")
     }
 
@@ -162,39 +161,6 @@ extension Session {
             throw TeleError(.dataCorrupted, "view \"\(view.name)\" has a definition that is not a query")
         }
         return query
-    }
-
-    /// The query part of a CREATE VIEW statement: the text after the first `AS` keyword that
-    /// stands outside parentheses, quotes and comments.
-    static func viewQueryText(of statement: String) throws -> String {
-        let bytes = Array(statement.utf8)
-        var index = 0
-        var depth = 0
-        func isWordByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x5F
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x27 || byte == 0x22 {  // skip a quoted string or identifier
-                index += 1
-                while index < bytes.count, bytes[index] != byte { index += 1 }
-            } else if byte == 0x2D, index + 1 < bytes.count, bytes[index + 1] == 0x2D {
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-            } else if byte == 0x28 {
-                depth += 1
-            } else if byte == 0x29 {
-                depth -= 1
-            } else if depth == 0, index + 1 < bytes.count, bytes[index] | 0x20 == 0x61, bytes[index + 1] | 0x20 == 0x73,
-                index == 0 || !isWordByte(bytes[index - 1]), index + 2 >= bytes.count || !isWordByte(bytes[index + 2])
-            {
-                var text = String(decoding: bytes[(index + 2)...], as: UTF8.self)
-                while let last = text.last, last == ";" || last.isWhitespace { text.removeLast() }
-                return text
-            }
-            index += 1
-        }
-        throw TeleError(.syntaxError, "CREATE VIEW without AS")
     }
 
     // MARK: Indexes

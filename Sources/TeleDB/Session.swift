@@ -43,16 +43,13 @@ public final class Session {
     /// Stops at the first error and throws it; statements before it stay done.
     public func execute(_ sql: String) throws -> [StatementResult] {
         var results: [StatementResult] = []
-        for text in Parser.splitStatements(sql) {
-            let statements = try Parser.parse(text)
-            for statement in statements {
-                results.append(try run(statement, text: text))
-            }
+        for parsed in try Parser.parseWithText(sql) {
+            results.append(try run(parsed.statement, text: parsed.queryText ?? parsed.text))
         }
         return results
     }
 
-    /// Runs one parsed statement; `text` is the SQL it came from (CREATE VIEW stores it).
+    /// Runs one parsed statement; `text` is its query as written, which CREATE VIEW stores.
     public func run(_ statement: Statement, text: String, parameters: [Value] = []) throws -> StatementResult {
         if transactionFailed {
             switch statement {
