@@ -33,7 +33,7 @@ let package = Package(
             name: "TeleDB",
             dependencies: ["TeleCore", "TeleSyntax", "TelePlanner", "TeleExecution", "TeleStorage", "TeleIngest"],
             swiftSettings: fastCode),
-        .target(name: "TeleShell", dependencies: ["TeleDB", "TeleCore", "CReadline"], swiftSettings: fastCode),
+        .target(name: "TeleShell", dependencies: ["TeleDB", "TeleSyntax", "TeleCore", "CReadline"], swiftSettings: fastCode),
         .executableTarget(name: "teledb", dependencies: ["TeleShell", "TeleDB"], swiftSettings: fastCode),
 
         .testTarget(name: "TeleCoreTests", dependencies: ["TeleCore"]),

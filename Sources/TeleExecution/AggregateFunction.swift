@@ -1,6 +1,6 @@
 // Aggregate functions and the one state protocol they share.
 //
-// A state object holds the running values of every group of one aggregate call in typed
+// A state object stores the running values of every group of one aggregate call in typed
 // arrays indexed by group id, so that an update is one loop over a vector and its group ids
 // (no per-group objects, no boxing). A hash aggregate resizes the state as groups appear,
 // updates it per chunk, combines partial states when it merges work, and finalizes one
@@ -18,7 +18,7 @@ public protocol AggregateState: AnyObject {
     func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws
     /// Folds group `i` of `other` (a state of the same function) into group `mapping[i]`.
     func combine(_ other: any AggregateState, mapping: [Int32]) throws
-    /// One result row per group, in group id order.
+    /// Returns one result row per group, in group id order.
     func finalize() throws -> Vector
 }
 

@@ -1,6 +1,6 @@
 // Aggregate states for less common inputs: min and max over strings, booleans and
-// intervals (boxed values; string min/max compares bytes), interval sums, bool_and/bool_or,
-// string_agg, and the moment aggregates avg, variance and stddev.
+// intervals, interval sums, bool_and/bool_or, string_agg, and the moment aggregates avg,
+// variance and stddev. Min and max here keep boxed values and compare strings bytewise.
 
 import TeleCore
 
@@ -39,7 +39,7 @@ final class MinMaxValueState: AggregateState {
         let input = arguments[0]
         if input.isNullConstant { return }
         if case .dictionary(let codes, let dictionary) = input.storage, kind != .sum {
-            // Compare each dictionary entry at most once per group by folding entry values.
+            // Box each dictionary entry once instead of once per row.
             let entries = (0..<dictionary.count).map { Value.string(dictionary[$0]) }
             for row in 0..<count where input.validity.isValid(row) { fold(Int(groupIds[row]), entries[Int(codes[row])]) }
             return
@@ -130,7 +130,7 @@ final class StringAggState: AggregateState {
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {
         // NOTE: partial states carry no separator of their own, so a merged group joins the
-        // parts with nothing between them; the single-threaded hash aggregate never combines.
+        // parts with nothing between them. The single-threaded hash aggregate never combines.
         let other = other as! StringAggState
         for (group, target) in mapping.enumerated() where other.seen[group] != 0 {
             texts[Int(target)].append(contentsOf: other.texts[group])
@@ -167,13 +167,19 @@ final class MomentState: AggregateState {
         if arguments[0].isNullConstant { return }
         let input = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true {
-            let group = Int(groupIds[row])
-            let value = input[row]
-            counts[group] += 1
-            let delta = value - means[group]
-            means[group] += delta / counts[group]
-            squares[group] += delta * (value - means[group])
+        counts.withUnsafeMutableBufferPointer { counts in
+            means.withUnsafeMutableBufferPointer { means in
+                squares.withUnsafeMutableBufferPointer { squares in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        let value = input[row]
+                        counts[group] += 1
+                        let delta = value - means[group]
+                        means[group] += delta / counts[group]
+                        squares[group] += delta * (value - means[group])
+                    }
+                }
+            }
         }
     }
 

@@ -4,13 +4,24 @@
 
 import TeleCore
 
-/// The valid rows of a vector as a flat mask, with constants expanded; nil when all valid.
+/// Returns the validity of a vector with constants expanded, or nil when every row is valid.
 func validRows(_ vector: Vector, count: Int) -> ValidityMask? {
     let mask = vector.expandedValidity()
     return mask.allValid ? nil : mask
 }
 
-/// The values of an int64 vector with constants expanded to `count` rows.
+/// Calls `body` for each row below `count` that `mask` marks valid (every row when nil).
+/// Two loops, so that the all-valid case has no per-row test.
+@inline(__always)
+func forEachValidRow(count: Int, mask: ValidityMask?, _ body: (Int) -> Void) {
+    if let mask {
+        for row in 0..<count where mask.isValid(row) { body(row) }
+    } else {
+        for row in 0..<count { body(row) }
+    }
+}
+
+/// Returns the values of an int64 vector with constants expanded to `count` rows.
 func expandedInt64(_ vector: Vector, count: Int) -> [Int64] {
     switch vector.int64Operand {
     case .flat(let values): return values
@@ -41,11 +52,7 @@ final class CountState: AggregateState {
         let mask = countsRows ? nil : validRows(arguments[0], count: count)
         if !countsRows && arguments[0].isNullConstant { return }
         counts.withUnsafeMutableBufferPointer { counts in
-            if let mask {
-                for row in 0..<count where mask.isValid(row) { counts[Int(groupIds[row])] &+= 1 }
-            } else {
-                for row in 0..<count { counts[Int(groupIds[row])] &+= 1 }
-            }
+            forEachValidRow(count: count, mask: mask) { row in counts[Int(groupIds[row])] &+= 1 }
         }
     }
 
@@ -75,7 +82,7 @@ final class SumIntegerState: AggregateState {
         sums.withUnsafeMutableBufferPointer { sums in
             seen.withUnsafeMutableBufferPointer { seen in
                 values.withUnsafeBufferPointer { values in
-                    for row in 0..<count where mask?.isValid(row) ?? true {
+                    forEachValidRow(count: count, mask: mask) { row in
                         let group = Int(groupIds[row])
                         let (sum, failed) = sums[group].addingReportingOverflow(values[row])
                         sums[group] = sum
@@ -103,7 +110,7 @@ final class SumIntegerState: AggregateState {
     }
 }
 
-/// A validity mask with a row valid where `seen` is non-zero.
+/// Builds a validity mask with a row valid where `seen` is non-zero.
 func maskFromSeen(_ seen: [UInt8]) -> ValidityMask {
     if !seen.contains(0) { return ValidityMask() }
     var words = [UInt64](repeating: 0, count: (seen.count + 63) / 64)
@@ -125,10 +132,16 @@ final class SumDoubleState: AggregateState {
         if arguments[0].isNullConstant { return }
         let values = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true {
-            let group = Int(groupIds[row])
-            sums[group] += values[row]
-            seen[group] = 1
+        sums.withUnsafeMutableBufferPointer { sums in
+            seen.withUnsafeMutableBufferPointer { seen in
+                values.withUnsafeBufferPointer { values in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        sums[group] += values[row]
+                        seen[group] = 1
+                    }
+                }
+            }
         }
     }
 
@@ -168,11 +181,15 @@ final class MinMaxInt64State: AggregateState {
         let mask = validRows(arguments[0], count: count)
         let wantMax = wantMax
         values.withUnsafeMutableBufferPointer { values in
-            for row in 0..<count where mask?.isValid(row) ?? true {
-                let group = Int(groupIds[row])
-                let value = input[row]
-                values[group] = wantMax ? max(values[group], value) : min(values[group], value)
-                seen[group] = 1
+            seen.withUnsafeMutableBufferPointer { seen in
+                input.withUnsafeBufferPointer { input in
+                    forEachValidRow(count: count, mask: mask) { row in
+                        let group = Int(groupIds[row])
+                        let value = input[row]
+                        values[group] = wantMax ? max(values[group], value) : min(values[group], value)
+                        seen[group] = 1
+                    }
+                }
             }
         }
     }
@@ -223,7 +240,7 @@ final class MinMaxDoubleState: AggregateState {
         if arguments[0].isNullConstant { return }
         let input = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
-        for row in 0..<count where mask?.isValid(row) ?? true { fold(Int(groupIds[row]), input[row]) }
+        forEachValidRow(count: count, mask: mask) { row in fold(Int(groupIds[row]), input[row]) }
     }
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {

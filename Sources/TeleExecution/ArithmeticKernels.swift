@@ -44,7 +44,7 @@ func divisionByZeroError() -> TeleError {
     TeleError(.divisionByZero, "division by zero", hint: "Guard the divisor, for example with NULLIF(divisor, 0).")
 }
 
-/// One integer operation on one pair of values: the wrapped result and its error bits.
+/// Applies one integer operation to one pair of values and returns the wrapped result and its error bits.
 @inline(__always)
 func integerStep(_ operation: ArithmeticOperator, _ a: Int64, _ b: Int64, low: Int64, high: Int64) -> (Int64, UInt8) {
     var result: Int64

@@ -37,7 +37,7 @@ public enum Cast {
         return try castOther(vector, to: type)
     }
 
-    /// Whether CAST(x AS to) exists for a value of type `from`.
+    /// Returns whether CAST(x AS to) exists for a value of type `from`.
     public static func canCast(from: DataType, to: DataType) -> Bool {
         if from == to || from == .null || to == .varchar { return true }
         if from == .varchar { return to != .histogram && to != .null }
@@ -47,14 +47,14 @@ public enum Cast {
         return false
     }
 
-    /// Whether PostgreSQL applies the cast without being asked: numeric widening, NULL to
-    /// anything and DATE to TIMESTAMP. String literals are the binder's concern.
+    /// Returns whether PostgreSQL applies the cast implicitly: numeric widening, NULL to any
+    /// type and DATE to TIMESTAMP. The binder handles string literals.
     public static func isImplicit(from: DataType, to: DataType) -> Bool {
         implicitCost(from: from, to: to) != nil
     }
 
-    /// How far an implicit cast widens a value, for choosing among overloads; nil when the
-    /// cast is not implicit.
+    /// Returns how far an implicit cast widens a value, for choosing among overloads, or nil
+    /// when the cast is not implicit.
     static func implicitCost(from: DataType, to: DataType) -> Int? {
         if from == to { return 0 }
         if from == .null { return 0 }
@@ -196,7 +196,7 @@ public enum Cast {
         return Vector(type: .varchar, storage: .string(column), validity: vector.validity, count: vector.count)
     }
 
-    /// The text form of one non-NULL value of `type`.
+    /// Formats one non-NULL value of `type` as PostgreSQL's text output.
     static func text(of value: Value, type: DataType) -> String {
         switch (value, type) {
         case (.double(let number), .real):

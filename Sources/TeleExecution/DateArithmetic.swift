@@ -1,6 +1,7 @@
-// Arithmetic on DATE, TIMESTAMP and INTERVAL values with PostgreSQL's rules: adding months
-// keeps the day of the month unless the target month is shorter, then it clamps to the
-// month's last day; a DATE plus an INTERVAL is a TIMESTAMP; DATE minus DATE is a day count.
+// Arithmetic on DATE, TIMESTAMP and INTERVAL values with PostgreSQL's rules. Adding months
+// keeps the day of the month unless the target month is shorter, in which case the day
+// becomes the month's last day. A DATE plus an INTERVAL is a TIMESTAMP, and DATE minus DATE
+// is a day count.
 
 import TeleCore
 
@@ -30,8 +31,8 @@ enum DateArithmetic {
         Interval(months: 0 &- interval.months, days: 0 &- interval.days, micros: 0 &- interval.micros)
     }
 
-    /// The difference of two timestamps as days and microseconds, as PostgreSQL's
-    /// timestamp - timestamp gives it (no months).
+    /// Subtracts two timestamps into days and microseconds (no months), as PostgreSQL's
+    /// timestamp - timestamp does.
     static func difference(_ lhs: Int64, _ rhs: Int64) -> Interval {
         let total = lhs &- rhs
         let days = total / DateTime.microsPerDay

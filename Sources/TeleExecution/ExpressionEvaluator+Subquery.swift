@@ -3,7 +3,7 @@
 
 import TeleCore
 
-/// What a subquery's plan produced, reduced to what its kind needs.
+/// The output of a subquery's plan, reduced to the part its kind needs.
 enum SubqueryResult {
     case scalar(Value)
     case exists(Bool)
@@ -97,7 +97,7 @@ extension ExpressionEvaluator {
     }
 }
 
-/// A value in a form where numerically equal integers and floats hash alike.
+/// Converts whole floats to integers so that numerically equal values hash alike.
 func canonicalKey(_ value: Value) -> Value {
     if case .double(let number) = value, number == number.rounded(), abs(number) < 9e18 {
         return .integer(Int64(number))

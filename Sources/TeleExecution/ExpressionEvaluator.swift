@@ -31,7 +31,7 @@ public enum ExpressionEvaluator {
         return selection(of: result, count: chunk.count)
     }
 
-    /// The rows where a boolean vector is true (not NULL, not false).
+    /// Returns the rows where a boolean vector is true (not NULL, not false).
     static func selection(of vector: Vector, count: Int) -> [Int32] {
         switch vector.storage {
         case .constant(.boolean(true)): return (0..<Int32(count)).map { $0 }
@@ -118,7 +118,7 @@ public enum ExpressionEvaluator {
         }
     }
 
-    /// The values and validity of a boolean vector with constants expanded.
+    /// Returns the values and validity of a boolean vector, with constants expanded.
     static func booleanParts(_ vector: Vector, count: Int) -> (values: [UInt8], valid: [UInt8]) {
         switch vector.storage {
         case .constant(.boolean(let flag)):

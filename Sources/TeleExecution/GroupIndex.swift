@@ -41,7 +41,7 @@ final class GroupIndex {
         }
     }
 
-    /// The key values of every group, one vector per key column.
+    /// Returns the key values of every group, one vector per key column.
     func keyVectors() -> [Vector] { keyColumns.map { $0.finish() } }
 
     /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,
@@ -57,43 +57,66 @@ final class GroupIndex {
     // MARK: Int64 keys
 
     private func lookupInt64(_ key: Vector, count: Int, insert: Bool, nullsMatch: Bool) -> [Int32] {
+        // Grow before the loop so that the slot buffers stay put while it runs.
+        if insert { reserveInt64(groupCount + count) }
         let values = expandedInt64(key, count: count)
         let validity = key.expandedValidity()
+        let allValid = validity.allValid
         var result = [Int32](repeating: -1, count: count)
-        for row in 0..<count {
-            if !validity.isValid(row) {
-                guard nullsMatch else { continue }
-                if nullGroup < 0 && insert {
-                    nullGroup = newGroup(from: [key], row: row)
+        var createdRows: [Int] = []
+        var nextGroup = Int32(groupCount)
+        var nullGroupId = nullGroup
+        values.withUnsafeBufferPointer { values in
+            slotKeys.withUnsafeMutableBufferPointer { keys in
+                slotGroups.withUnsafeMutableBufferPointer { groups in
+                    result.withUnsafeMutableBufferPointer { result in
+                        let mask = keys.count - 1
+                        for row in 0..<count {
+                            if !allValid && !validity.isValid(row) {
+                                guard nullsMatch else { continue }
+                                // Group ids follow first appearance, NULL included.
+                                if nullGroupId < 0 && insert {
+                                    nullGroupId = nextGroup
+                                    nextGroup += 1
+                                    createdRows.append(row)
+                                }
+                                result[row] = nullGroupId
+                                continue
+                            }
+                            let value = values[row]
+                            var slot = Int(truncatingIfNeeded: hashInt64(value)) & mask
+                            while true {
+                                let group = groups[slot]
+                                if group < 0 {
+                                    if insert {
+                                        keys[slot] = value
+                                        groups[slot] = nextGroup
+                                        result[row] = nextGroup
+                                        nextGroup += 1
+                                        createdRows.append(row)
+                                    }
+                                    break
+                                }
+                                if keys[slot] == value {
+                                    result[row] = group
+                                    break
+                                }
+                                slot = (slot + 1) & mask
+                            }
+                        }
+                    }
                 }
-                result[row] = nullGroup
-                continue
             }
-            result[row] = findInt64(values[row], insert: insert, key: key, row: row)
         }
+        nullGroup = nullGroupId
+        for row in createdRows { keyColumns[0].append(key, row: row) }
+        groupCount = Int(nextGroup)
         return result
     }
 
-    @inline(__always)
-    private func findInt64(_ value: Int64, insert: Bool, key: Vector, row: Int) -> Int32 {
-        var mask = slotKeys.count - 1
-        var slot = Int(truncatingIfNeeded: hashInt64(value)) & mask
-        while true {
-            let group = slotGroups[slot]
-            if group < 0 {
-                guard insert else { return -1 }
-                let created = newGroup(from: [key], row: row)
-                slotKeys[slot] = value
-                slotGroups[slot] = created
-                if groupCount * 2 > slotKeys.count {
-                    growInt64()
-                    mask = slotKeys.count - 1
-                }
-                return created
-            }
-            if slotKeys[slot] == value { return group }
-            slot = (slot + 1) & mask
-        }
+    /// Grows the Int64 table so that `groups` keys keep the load factor at most one half.
+    private func reserveInt64(_ groups: Int) {
+        while groups * 2 > slotKeys.count { growInt64() }
     }
 
     private func growInt64() {

@@ -1,7 +1,7 @@
 // Equi-join by hashing the build side.
 //
-// The build input is read whole and its key tuples are grouped by a `GroupIndex`; rows with
-// equal keys are chained (`firstRow` per key group, `nextRow` per row). Each probe chunk
+// The build input is read whole and its key tuples are grouped by a `GroupIndex`. Rows with
+// equal keys form a chain through `firstRow` (one entry per key) and `nextRow` (one per row). Each probe chunk
 // looks its keys up, expands the chains into (probe row, build row) pairs, and applies the
 // residual condition to the pairs. NULL keys never match. Output columns are the probe
 // columns then the build columns; semi and anti joins output only the probe columns.
@@ -84,6 +84,8 @@ public final class HashJoinOperator: PhysicalOperator {
         // Expand the chains into candidate pairs, then keep the pairs the residual accepts.
         var probeSide: [Int32] = []
         var buildSide: [Int32] = []
+        probeSide.reserveCapacity(chunk.count)
+        buildSide.reserveCapacity(chunk.count)
         for row in 0..<chunk.count where groups[row] >= 0 {
             var buildRow = firstRow[Int(groups[row])]
             while buildRow >= 0 {
@@ -119,7 +121,7 @@ public final class HashJoinOperator: PhysicalOperator {
         }
     }
 
-    /// The combined layout (probe columns, then build columns) of the given pairs.
+    /// Builds the combined layout (probe columns, then build columns) of the given pairs.
     private func pairChunk(_ chunk: DataChunk, _ probeSide: [Int32], _ buildSide: [Int32]) -> DataChunk {
         let left = chunk.columns.map { $0.selecting(probeSide) }
         let right = buildRows.columns.map { $0.selecting(buildSide) }

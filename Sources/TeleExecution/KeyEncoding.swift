@@ -101,7 +101,7 @@ struct EncodedKeys {
     }
 }
 
-/// A 64-bit hash of a byte string: 8 bytes at a time, multiply and rotate.
+/// Hashes a byte string to 64 bits, 8 bytes at a time with multiply and rotate steps.
 @inline(__always)
 func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
@@ -123,7 +123,7 @@ func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     return hash ^ (hash >> 29)
 }
 
-/// A 64-bit hash of an integer key (the finalizer of SplitMix64).
+/// Hashes an integer key to 64 bits with the finalizer of SplitMix64.
 @inline(__always)
 func hashInt64(_ value: Int64) -> UInt64 {
     var hash = UInt64(bitPattern: value) &+ 0x9E37_79B9_7F4A_7C15

@@ -15,7 +15,7 @@ enum MD5 {
         UInt32(truncatingIfNeeded: Int64((abs(sin(Double(index + 1))) * 4_294_967_296.0).rounded(.down)))
     }
 
-    /// The digest of `message` as 32 lowercase hexadecimal digits.
+    /// Computes the digest of `message` as 32 lowercase hexadecimal digits.
     static func hexDigest(_ message: [UInt8]) -> String {
         var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
 

@@ -1,6 +1,6 @@
 // Join on an arbitrary condition by comparing every pair of rows. The right input is read
-// whole; each left chunk is paired with one right row at a time (the right row broadcast as
-// constant vectors), so the condition is evaluated a chunk at a time.
+// whole. Each left chunk is paired with one right row at a time, the right row broadcast as
+// constant vectors, so the condition runs over a whole chunk per call.
 
 import TeleCore
 

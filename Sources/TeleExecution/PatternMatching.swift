@@ -46,7 +46,7 @@ struct LikePattern: Sendable {
         self.tokens = tokens
     }
 
-    /// Whether `text` matches the whole pattern.
+    /// Returns whether `text` matches the whole pattern.
     func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var textIndex = 0
         var tokenIndex = 0

@@ -1,9 +1,9 @@
 // Resolution of scalar functions and operators by name and argument types.
 //
 // Every function is a list of overloads. Resolution follows PostgreSQL's approach in a
-// reduced form: NULL-typed arguments take the type of the first typed argument, then the
-// overload that needs the cheapest implicit casts wins (an exact match costs nothing,
-// SMALLINT to INTEGER costs 1, INTEGER to DOUBLE 3 and so on); the first listed overload
+// reduced form. NULL-typed arguments first take the type of the first typed argument. Then
+// the overload that needs the cheapest implicit casts wins: an exact match costs nothing,
+// SMALLINT to INTEGER costs 1, INTEGER to DOUBLE 3 and so on. The first listed overload
 // wins a tie.
 
 import TeleCore
@@ -17,7 +17,7 @@ struct FunctionOverload: Sendable {
     var isDeterministic = true
     var kernel: @Sendable ([Vector], Int) throws -> Vector
 
-    /// The parameter types for `count` arguments, or nil when the arity does not fit.
+    /// Returns the parameter types for `count` arguments, or nil when the arity does not fit.
     func parameters(forCount count: Int) -> [DataType]? {
         if !isVariadic { return count == parameters.count ? parameters : nil }
         let fixed = parameters.count - 1

@@ -27,7 +27,7 @@ public final class DistinctOperator: PhysicalOperator {
     }
 }
 
-/// The rows of `chunk` whose key tuples `index` had not seen, inserting them.
+/// Inserts the key tuples of `chunk` into `index` and returns the rows whose tuples were new.
 func newRows(in chunk: DataChunk, index: GroupIndex) -> [Int32] {
     let before = index.groupCount
     let groups = index.lookup(chunk.columns, count: chunk.count, insert: true)
@@ -104,7 +104,7 @@ public final class SetOperationOperator: PhysicalOperator {
         }
     }
 
-    /// The left rows that INTERSECT or EXCEPT keeps.
+    /// Returns the left rows that INTERSECT or EXCEPT keeps.
     private func filterLeft(_ chunk: DataChunk) throws -> [Int32] {
         let groups = rightIndex.lookup(chunk.columns, count: chunk.count, insert: false)
         var keep = [Bool](repeating: false, count: chunk.count)

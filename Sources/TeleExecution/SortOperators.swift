@@ -47,14 +47,42 @@ struct RowComparator {
         return 0
     }
 
-    /// The row indices 0 ..< count in sorted order; ties keep input order.
+    /// Returns the row indices 0 ..< count in sorted order. Ties keep their input order.
     func sortedRows(count: Int) -> [Int32] {
+        if keys.count == 1, case .int64(let values) = keys[0].vector.storage {
+            return sortedRows(singleKey: values, keys[0], count: count, less: <)
+        }
+        if keys.count == 1, case .double(let values) = keys[0].vector.storage {
+            return sortedRows(singleKey: values, keys[0], count: count) { ValueOrder.compareDoubles($0, $1) < 0 }
+        }
         var rows = (0..<Int32(count)).map { $0 }
         rows.sort { a, b in
             let order = compare(Int(a), Int(b))
             return order < 0 || (order == 0 && a < b)
         }
         return rows
+    }
+
+    /// Sorts by one fixed-width key without a comparator call per comparison: (value, row)
+    /// pairs sort directly, and NULL rows go to the front or back in input order.
+    private func sortedRows<T>(singleKey values: [T], _ key: Key, count: Int, less: (T, T) -> Bool) -> [Int32] {
+        var pairs: [(value: T, row: Int32)] = []
+        pairs.reserveCapacity(count)
+        var nullRows: [Int32] = []
+        for row in 0..<count {
+            if key.vector.validity.isValid(row) {
+                pairs.append((values[row], Int32(row)))
+            } else {
+                nullRows.append(Int32(row))
+            }
+        }
+        if key.ascending {
+            pairs.sort { less($0.value, $1.value) || (!less($1.value, $0.value) && $0.row < $1.row) }
+        } else {
+            pairs.sort { less($1.value, $0.value) || (!less($0.value, $1.value) && $0.row < $1.row) }
+        }
+        let sorted = pairs.map(\.row)
+        return key.nullsFirst ? nullRows + sorted : sorted + nullRows
     }
 }
 
@@ -138,7 +166,7 @@ public final class TopNOperator: PhysicalOperator {
         }
     }
 
-    /// The first `keep` rows of `rows` in sort order.
+    /// Returns the first `keep` rows of `rows` in sort order.
     private func bestRows(_ rows: DataChunk, keep: Int) throws -> DataChunk {
         let vectors = try keys.map { try ExpressionEvaluator.evaluate($0.expression, on: rows) }
         let order = RowComparator(keys: keys, vectors: vectors).sortedRows(count: rows.count)

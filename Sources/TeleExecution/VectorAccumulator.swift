@@ -121,7 +121,7 @@ struct VectorAccumulator {
 }
 
 extension Vector {
-    /// The validity mask with every NULL row of a constant NULL vector spelled out.
+    /// Returns the validity mask with the rows of a constant NULL vector spelled out as NULL.
     func expandedValidity() -> ValidityMask {
         if case .constant(let value) = storage {
             return value.isNull ? ValidityMask(count: count, allValid: false) : ValidityMask()

@@ -5,7 +5,7 @@
 import TeleCore
 
 extension ValidityMask {
-    /// The mask of the rows at `selection`; all valid stays all valid.
+    /// Returns the mask of the rows at `selection`. An all-valid mask stays all valid.
     func selecting(_ selection: UnsafeBufferPointer<Int32>) -> ValidityMask {
         if allValid { return self }
         var result = [UInt64](repeating: 0, count: (selection.count + 63) / 64)
@@ -27,7 +27,7 @@ func gatherArray<T>(_ values: [T], _ selection: UnsafeBufferPointer<Int32>) -> [
 }
 
 extension Vector {
-    /// The rows at `selection`, in that order, keeping dictionary and constant shapes.
+    /// Gathers the rows at `selection`, in that order, keeping dictionary and constant shapes.
     func selecting(_ selection: [Int32]) -> Vector {
         selection.withUnsafeBufferPointer { selecting($0) }
     }
@@ -99,7 +99,7 @@ extension Vector {
 }
 
 extension DataChunk {
-    /// The rows at `selection`, keeping vector shapes.
+    /// Gathers the rows at `selection`, keeping vector shapes.
     func selecting(_ selection: [Int32]) -> DataChunk {
         DataChunk(columns: columns.map { $0.selecting(selection) }, count: selection.count)
     }

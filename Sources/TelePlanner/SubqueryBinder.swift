@@ -1,6 +1,6 @@
 // Subqueries in expressions: scalar, EXISTS and IN. The inner query is bound in a context
-// whose outer level is the current one; each outer column it uses becomes an outer-reference
-// slot, and the plan is re-instantiated with those slots filled for every outer row.
+// whose outer level is the current one. Each outer column it uses becomes an outer-reference
+// slot, and execution re-instantiates the plan with those slots filled for each outer row.
 
 import TeleCore
 import TeleExecution
@@ -50,7 +50,7 @@ extension BindContext {
         return (operandBound, plan, correlated)
     }
 
-    private func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
+    func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
         -> (BoundQuery, [BoundExpression])
     {
         let child = subquery()

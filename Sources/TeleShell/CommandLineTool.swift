@@ -108,6 +108,9 @@ public enum CommandLineTool {
         let shell = Shell(engine: engine, database: database, mode: mode ?? .table, maxRows: interactive ? 40 : 0,
                           inScript: !interactive, output: writeOutput, errorOutput: writeError)
         if interactive {
+            // Histograms print as long JSON; at a terminal a table stays readable when such
+            // values are cut, and .maxwidth 0 shows them whole.
+            shell.maxCellWidth = 60
             writeOutput("TeleDB \(engine.version)\nEnter \".help\" for the dot commands; end statements with \";\".\n")
             let home = ProcessInfo.processInfo.environment["HOME"]
             let input = ReadlineLineInput(historyPath: home.map { $0 + "/.teledb_history" })
@@ -139,7 +142,8 @@ public enum CommandLineTool {
             let database = try engine.open(path)
             var progress: (@Sendable (Int, Int) -> Void)?
             if isatty(STDERR_FILENO) == 1 {
-                let bar = ProgressBar(unit: "files")
+                // The facade reports progress in bytes read.
+                let bar = ProgressBar(unit: .bytes)
                 progress = { done, total in bar.update(done: done, total: total) }
             }
             let summary = try database.ingest(files: files, dedupe: dedupe, schemaPath: schemaPath, progress: progress)
@@ -147,6 +151,8 @@ public enum CommandLineTool {
             writeOutput(summary.line + "\n")
             return 0
         } catch {
+            // End a progress bar line that the failure cut short.
+            if isatty(STDERR_FILENO) == 1 { writeError("\n") }
             writeError(ErrorFormatter.format(error, statement: nil, inScript: false))
             return 1
         }

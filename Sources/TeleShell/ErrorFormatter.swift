@@ -25,7 +25,9 @@ public enum ErrorFormatter {
         if let position = error.position, let statement,
             let (sourceLine, column, lineIndex) = locate(position, in: statement.text)
         {
-            let label = "LINE \(statement.line + lineIndex): "
+            // Scripts count lines from the top of the file, the prompt from the statement's start.
+            let lineNumber = inScript ? statement.line + lineIndex : lineIndex + 1
+            let label = "LINE \(lineNumber): "
             text += label + sourceLine + "\n"
             text += String(repeating: " ", count: label.count + column) + "^\n"
         } else if let position = error.position {
@@ -47,7 +49,7 @@ public enum ErrorFormatter {
     /// The byte offset is preferred. Line and column are the fallback when the offset lies
     /// outside the text.
     static func locate(_ position: SourcePosition, in text: String) -> (String, Int, Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.splitLines()
         let bytes = Array(text.utf8)
         if position.offset >= 0, position.offset <= bytes.count {
             let before = bytes[..<position.offset]

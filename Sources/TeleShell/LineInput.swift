@@ -97,9 +97,13 @@ public final class ReadlineLineInput: LineInput {
 ///
 /// NOTE: the readline calls here are not async-signal-safe, but readline delivers the
 /// signal to this handler after it has restored the terminal, which is the usual way shells
-/// use it. Ctrl-C while a statement runs is ignored because the engine cannot cancel one.
+/// use it. The engine cannot cancel a running statement, so Ctrl-C while one runs ends the
+/// shell with status 130 (128 + SIGINT); storage keeps only committed transactions.
 private func handleInterrupt(_ signal: Int32) {
-    guard readingLine.load(ordering: .sequentiallyConsistent) else { return }
+    guard readingLine.load(ordering: .sequentiallyConsistent) else {
+        _ = write(STDERR_FILENO, "\ninterrupted\n", 13)
+        _exit(130)
+    }
     interruptRequested.store(true, ordering: .sequentiallyConsistent)
     // readline has already echoed "^C"; end that line before the fresh prompt.
     _ = write(STDOUT_FILENO, "\n", 1)

@@ -70,9 +70,7 @@ public enum SQLLogicTestParser {
     ///
     /// - Throws: `SQLLogicTestParseError` for a record whose first line is not a known command.
     public static func parse(_ text: String) throws -> [SQLLogicTestRecord] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        let lines = text.splitLines()
         var records: [SQLLogicTestRecord] = []
         var conditions: [EngineCondition] = []
         var index = 0
@@ -164,6 +162,13 @@ public enum SQLLogicTestParser {
 }
 
 extension String {
+    /// Splits the text into lines at LF or CRLF, without the line breaks.
+    ///
+    /// Swift treats CRLF as one `Character`, so splitting at "\n" alone would miss it.
+    func splitLines() -> [String] {
+        split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
+    }
+
     func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars = scalars.dropFirst() }

@@ -36,7 +36,7 @@ public struct SQLLogicTestFailure: Sendable, Equatable {
     /// The failure as the runner prints it: location, SQL, expected and actual output.
     public var report: String {
         var text = "FAILED \(path):\(line): \(reason)\n"
-        text += sql.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+        text += sql.splitLines().map { "    " + $0 }.joined(separator: "\n") + "\n"
         text += "  expected:\n" + expected.map { "    " + $0 + "\n" }.joined()
         text += "  actual:\n" + actual.map { "    " + $0 + "\n" }.joined()
         return text

@@ -10,6 +10,7 @@ extension Shell {
         .exit                  leave the shell
         .help                  list the dot commands
         .maxrows N             show at most N rows in table mode, eliding the middle; 0 shows all
+        .maxwidth N            cut table values wider than N columns off with "…"; 0 never cuts
         .mode [MODE]           set the output mode: table, csv, json, markdown or line
         .open PATH             close this database and open PATH (":memory:" for an in-memory one)
         .quit                  leave the shell
@@ -33,6 +34,7 @@ extension Shell {
         case ".mode": setMode(arguments, lineNumber: lineNumber)
         case ".timer": setTimer(arguments, lineNumber: lineNumber)
         case ".maxrows": setMaxRows(arguments, lineNumber: lineNumber)
+        case ".maxwidth": setMaxCellWidth(arguments, lineNumber: lineNumber)
         case ".read": readFile(arguments, lineNumber: lineNumber)
         case ".open": openDatabase(arguments, lineNumber: lineNumber)
         default:
@@ -104,6 +106,16 @@ extension Shell {
             return
         }
         maxRows = count
+    }
+
+    private func setMaxCellWidth(_ arguments: [String], lineNumber: Int) {
+        guard let text = arguments.first, let width = Int(text), width == 0 || width >= 2 else {
+            reportError("invalid .maxwidth argument \"\(arguments.first ?? "")\"",
+                        hint: "Give a width of at least 2 columns, such as .maxwidth 60, or 0 to never cut values.",
+                        lineNumber: lineNumber)
+            return
+        }
+        maxCellWidth = width
     }
 
     private func readFile(_ arguments: [String], lineNumber: Int) {

@@ -31,6 +31,8 @@ public final class Shell {
     public var mode: OutputMode
     /// Rows table mode shows before eliding the middle; 0 shows all.
     public var maxRows: Int
+    /// The display width at which table mode cuts a value off with `…`; 0 never cuts.
+    public var maxCellWidth = 0
     public var timerEnabled = false
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
@@ -70,8 +72,9 @@ public final class Shell {
                 runDotCommand(trimmed, lineNumber: lineNumber)
                 return
             }
-            // Blank lines and lone comments between statements start nothing.
-            if !StatementSplitter.hasContent(ArraySlice(trimmed.utf8)) { return }
+            // Blank lines and comments between statements start nothing, unless the line opens
+            // a block comment that continues on the next line.
+            if !StatementSplitter.hasContent(trimmed), StatementSplitter.isComplete(trimmed + "\n;") { return }
             pending.firstLine = lineNumber
             pending.text = line
         } else {
@@ -94,9 +97,9 @@ public final class Shell {
     public func runScript(_ text: String) {
         var pending = PendingInput()
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.splitLines() {
             lineNumber += 1
-            process(line: line.hasSuffix("\r") ? String(line.dropLast()) : String(line), lineNumber: lineNumber, pending: &pending)
+            process(line: line, lineNumber: lineNumber, pending: &pending)
             if shouldQuit { return }
         }
         flush(&pending)
@@ -118,8 +121,7 @@ public final class Shell {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         for result in results {
             for notice in result.notices { errorOutput("NOTICE: \(notice)\n") }
-            let text = ResultFormatter.format(result, mode: mode, maxRows: mode == .table ? maxRows : 0)
-            if !text.isEmpty { output(text) }
+            ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)
         }
         if timerEnabled { output("Run Time: \(String(format: "%.3f", seconds)) s\n") }
         if results.contains(where: { !$0.returnsRows }) { catalogDidChange?() }

@@ -15,12 +15,20 @@ import TeleCore
 import TeleDB
 
 enum TableFormatter {
-    static func format(columns: [ResultColumn], rows: [[Value]], maxRows: Int) -> String {
-        let shownRows = selectShownRows(count: rows.count, maxRows: maxRows)
+    /// Draws the table.
+    ///
+    /// - Parameters:
+    ///   - row: Returns the values of one row; only the rows shown are requested.
+    ///   - maxRows: The rows to show before eliding the middle ones; 0 shows all.
+    ///   - maxCellWidth: The display width at which a value is cut off with `…`; 0 never cuts.
+    static func format(columns: [ResultColumn], rowCount: Int, row: (Int) -> [Value], maxRows: Int, maxCellWidth: Int)
+        -> String
+    {
+        let shownRows = selectShownRows(count: rowCount, maxRows: maxRows)
         let headers = columns.map { escapeControlCharacters($0.name) }
         let typeNames = columns.map { $0.type.sqlName.lowercased() }
         let cells: [[String]?] = shownRows.map { index in
-            index.map { rows[$0].map { escapeControlCharacters(ResultFormatter.displayText($0)) } }
+            index.map { row($0).map { truncate(escapeControlCharacters(ResultFormatter.displayText($0)), to: maxCellWidth) } }
         }
 
         // Each column is as wide as its widest name, type or shown cell.
@@ -30,7 +38,7 @@ enum TableFormatter {
         }
         if widths.isEmpty { return "" }
 
-        let footer = footerText(total: rows.count, shown: shownRows.count { $0 != nil }, truncated: shownRows.contains(nil))
+        let footer = footerText(total: rowCount, shown: shownRows.count { $0 != nil }, truncated: shownRows.contains(nil))
         if let footer {
             // The footer spans every column; widen the last column when the footer is wider.
             let inner = widths.reduce(0, +) + 3 * widths.count - 1
@@ -109,6 +117,20 @@ enum TableFormatter {
         }
     }
 
+    /// Cuts `text` to `width` display columns, ending it with `…` when anything was cut.
+    static func truncate(_ text: String, to width: Int) -> String {
+        guard width > 0, displayWidth(text) > width else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let characterWidth = displayWidth(String(character))
+            if used + characterWidth > width - 1 { break }
+            result.append(character)
+            used += characterWidth
+        }
+        return result + "…"
+    }
+
     /// Replaces line breaks and tabs with their escapes so that one value stays on one line.
     static func escapeControlCharacters(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return text }
@@ -117,8 +139,8 @@ enum TableFormatter {
             .replacingOccurrences(of: "\t", with: "\\t")
     }
 
-    /// The number of terminal columns `text` takes: two for East Asian wide characters and
-    /// emoji, one for every other character.
+    /// Returns the number of terminal columns `text` takes: two for East Asian wide
+    /// characters and emoji, one for every other character.
     ///
     /// NOTE: this is an approximation of Unicode's East Asian Width property over the common
     /// ranges; combining sequences count as one column per grapheme cluster.

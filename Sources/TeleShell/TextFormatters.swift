@@ -12,8 +12,12 @@ import TeleDB
 /// NULL is an empty unquoted field and the empty string is `""`, as in PostgreSQL's
 /// `COPY ... CSV`, so a reader can tell the two apart.
 enum CSVFormatter {
-    static func format(columns: [ResultColumn], rows: [[Value]]) -> String {
-        var text = columns.map { quote($0.name) }.joined(separator: ",") + "\r\n"
+    static func header(_ columns: [ResultColumn]) -> String {
+        columns.map { quote($0.name) }.joined(separator: ",") + "\r\n"
+    }
+
+    static func format(rows: [[Value]]) -> String {
+        var text = ""
         for row in rows {
             text += row.map(field).joined(separator: ",") + "\r\n"
         }
@@ -41,18 +45,33 @@ enum CSVFormatter {
 ///
 /// Integers and finite doubles are JSON numbers, booleans are `true`/`false`, NULL is `null`
 /// and a histogram is its JSON object. NaN and the infinities have no JSON number, so they
-/// print as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`; dates, timestamps and
+/// print as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`. Dates, timestamps and
 /// intervals print as strings in PostgreSQL's text format.
 enum JSONFormatter {
-    static func format(columns: [ResultColumn], rows: [[Value]]) -> String {
-        if rows.isEmpty { return "[]\n" }
-        let keys = columns.map { quote($0.name) + ":" }
-        var lines: [String] = []
-        for row in rows {
-            let members = zip(keys, row).map { $0 + value($1) }
-            lines.append("{" + members.joined(separator: ",") + "}")
+    /// Writes the array a batch of rows at a time: `[` before the first row, `,` and a line
+    /// break between rows, and `]` at the end.
+    struct Writer {
+        private let keys: [String]
+        private var rowsWritten = 0
+
+        init(columns: [ResultColumn]) {
+            keys = columns.map { JSONFormatter.quote($0.name) + ":" }
         }
-        return "[" + lines.joined(separator: ",\n") + "]\n"
+
+        mutating func format(rows: [[Value]]) -> String {
+            var text = ""
+            for row in rows {
+                text += rowsWritten == 0 ? "[" : ",\n"
+                let members = zip(keys, row).map { $0 + JSONFormatter.value($1) }
+                text += "{" + members.joined(separator: ",") + "}"
+                rowsWritten += 1
+            }
+            return text
+        }
+
+        func finish() -> String {
+            rowsWritten == 0 ? "[]\n" : "]\n"
+        }
     }
 
     static func value(_ value: Value) -> String {
@@ -135,9 +154,11 @@ enum MarkdownFormatter {
 /// One `name = value` line per column with the names right-aligned, rows separated by a
 /// blank line, as SQLite's `.mode line` prints them.
 enum LineFormatter {
-    static func format(columns: [ResultColumn], rows: [[Value]]) -> String {
+    /// Formats a batch of rows. `first` is true when no row was printed before this batch;
+    /// otherwise a blank line separates the batches.
+    static func format(columns: [ResultColumn], rows: [[Value]], first: Bool = true) -> String {
         let nameWidth = columns.map { TableFormatter.displayWidth($0.name) }.max() ?? 0
-        var blocks: [String] = []
+        var blocks: [String] = first || rows.isEmpty ? [] : [""]
         for row in rows {
             var block = ""
             for (index, value) in row.enumerated() {

@@ -115,7 +115,7 @@ final class FileLock: Sendable {
 
     /// Takes the lock without waiting.
     ///
-    /// - Throws: `TeleError` 55006 when another process holds it.
+    /// - Throws: `TeleError` 55006 when another open file description has the lock.
     init(path: String) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystem.ioError("open lock file", path) }

@@ -111,6 +111,19 @@ import Testing
     }
 }
 
+extension BinderErrorTests {
+    @Test func longUnionChainIsRejected() throws {
+        let chain = Array(repeating: "SELECT 1", count: 1000).joined(separator: " UNION ALL ")
+        #expect(planningError(chain)?.state.code == "54001")
+        let short = Array(repeating: "SELECT 1", count: 20).joined(separator: " UNION ALL ")
+        #expect(try run(short).count == 20)
+    }
+
+    @Test func intervalClockOverflowIsRejected() throws {
+        #expect(planningError("SELECT INTERVAL '99999999999999:00'")?.state.code == "22007")
+    }
+}
+
 @Suite struct ExpressionApiTests {
     let users = TableSchema(
         name: "users",

@@ -112,6 +112,46 @@ import Testing
         #expect(text == "  id = 1\nname = a\n\n  id = 2\nname = NULL\n")
     }
 
+    @Test func tableCutsWideValues() {
+        let result = makeResult([("s", .varchar)], [[.string("abcdefghij")], [.string("abc")]])
+        let text = ResultFormatter.format(result, mode: .table, maxCellWidth: 5)
+        #expect(text.contains("│ abcd…   │"))
+        #expect(text.contains("│ abc     │"))
+        #expect(TableFormatter.truncate("日本語", to: 4) == "日…")
+        #expect(TableFormatter.truncate("abc", to: 0) == "abc")
+    }
+
+    /// A result split over several chunks, some empty, as the executor returns them.
+    func multiChunkResult() -> StatementResult {
+        let column = ResultColumn(name: "v", type: .bigint)
+        let chunks = [
+            DataChunk(columns: [Vector.int64([1, 2])], count: 2),
+            DataChunk(columns: [Vector.int64([])], count: 0),
+            DataChunk(columns: [Vector.int64([3])], count: 1),
+        ]
+        return StatementResult(columns: [column], chunks: chunks, commandTag: "SELECT 3", rowCount: 3)
+    }
+
+    @Test func formatsAcrossChunks() {
+        let result = multiChunkResult()
+        #expect(ResultFormatter.format(result, mode: .csv) == "v\r\n1\r\n2\r\n3\r\n")
+        #expect(ResultFormatter.format(result, mode: .json) == "[{\"v\":1},\n{\"v\":2},\n{\"v\":3}]\n")
+        #expect(ResultFormatter.format(result, mode: .line) == "v = 1\n\nv = 2\n\nv = 3\n")
+        let table = ResultFormatter.format(result, mode: .table, maxRows: 2)
+        #expect(table.contains(" 1 │"))
+        #expect(table.contains(" 3 │"))
+        #expect(!table.contains(" 2 │"))
+        #expect(table.contains("│ 3 rows (2 shown) │"))
+    }
+
+    @Test func rowLocatorSkipsEmptyChunks() {
+        let rows = RowLocator(chunks: multiChunkResult().chunks)
+        #expect(rows.count == 3)
+        #expect(rows.row(0) == [.integer(1)])
+        #expect(rows.row(1) == [.integer(2)])
+        #expect(rows.row(2) == [.integer(3)])
+    }
+
     @Test func commandResultPrintsNothing() {
         for mode in OutputMode.allCases {
             #expect(ResultFormatter.format(makeCommandResult("INSERT 0 1"), mode: mode) == "")

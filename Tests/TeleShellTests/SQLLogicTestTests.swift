@@ -73,6 +73,14 @@ import Testing
         #expect(records[2].kind == .halt)
     }
 
+    @Test func readsCRLFLineEnds() throws {
+        let records = try SQLLogicTestParser.parse("hash-threshold 8\r\n\r\nquery I rowsort\r\nSELECT 1\r\n----\r\n1\r\n")
+        #expect(records.count == 2)
+        #expect(records[0].kind == .hashThreshold(8))
+        #expect(records[1].kind == .query(types: "I", sort: .rowsort, label: nil, expected: .lines(["1"])))
+        #expect(records[1].sql == "SELECT 1")
+    }
+
     @Test func queryWithoutResultsExpectsNone() throws {
         let records = try SQLLogicTestParser.parse("query I\nSELECT 1 WHERE false\n")
         #expect(records.first?.kind == .query(types: "I", sort: .nosort, label: nil, expected: .lines([])))

@@ -64,6 +64,15 @@ import Testing
         #expect(capture.errors.hasPrefix("Error: syntax error at or near \"FORM\"\nLINE 1: "))
     }
 
+    @Test func promptErrorCountsLinesFromStatement() {
+        let error = TeleError(.syntaxError, "syntax error at or near \"x\"", position: SourcePosition(offset: 9, line: 2, column: 3))
+        let statement = SplitStatement(text: "SELECT\n  x y", line: 40)
+        let atPrompt = ErrorFormatter.format(error, statement: statement, inScript: false)
+        #expect(atPrompt == "Error: syntax error at or near \"x\"\nLINE 2:   x y\n          ^\n")
+        let inScript = ErrorFormatter.format(error, statement: statement, inScript: true)
+        #expect(inScript.hasPrefix("Error: near line 40: syntax error at or near \"x\"\nLINE 41:   x y\n"))
+    }
+
     @Test func unknownDotCommandIsAnError() {
         let capture = OutputCapture()
         let shell = capture.makeShell(session: makeSession(), inScript: false)
@@ -110,6 +119,14 @@ import Testing
         shell.runScript(".quit\nSELECT 1;")
         #expect(shell.shouldQuit)
         #expect(session.executed.isEmpty)
+    }
+
+    @Test func blockCommentBeforeStatement() {
+        let capture = OutputCapture()
+        let session = makeSession()
+        let shell = capture.makeShell(session: session)
+        shell.runScript("-- a comment\n/* opens\n closes */\nSELECT 1;")
+        #expect(session.executed == ["/* opens\n closes */\nSELECT 1"])
     }
 
     @Test func lastStatementWithoutSemicolonRuns() {
@@ -182,8 +199,9 @@ import Testing
     }
 
     @Test func progressBarRendering() {
-        #expect(ProgressBar.render(done: 5, total: 10, unit: "files") == "[" + String(repeating: "#", count: 15) + String(repeating: " ", count: 15) + "]  50% 5/10 files")
-        #expect(ProgressBar.render(done: 0, total: 0, unit: "files").hasPrefix("[" + String(repeating: "#", count: 30) + "] 100%"))
+        #expect(ProgressBar.render(done: 5, total: 10, unit: .files) == "[" + String(repeating: "#", count: 15) + String(repeating: " ", count: 15) + "]  50% 5/10 files")
+        #expect(ProgressBar.render(done: 0, total: 0, unit: .files).hasPrefix("[" + String(repeating: "#", count: 30) + "] 100%"))
+        #expect(ProgressBar.render(done: 2_500_000, total: 10_000_000, unit: .bytes).hasSuffix("]  25% 2.5/10.0 MB"))
     }
 }
 

@@ -40,6 +40,17 @@ import Testing
         #expect(!StatementSplitter.isComplete("/* ; */"))
     }
 
+    @Test func dollarQuotesAndEscapes() {
+        let statements = StatementSplitter.split("SELECT $$a;b$$;\nSELECT E'it\\'s;';")
+        #expect(statements.map(\.text) == ["SELECT $$a;b$$", "SELECT E'it\\'s;'"])
+        #expect(statements.map(\.line) == [1, 2])
+    }
+
+    @Test func repeatedStatementsGetOwnLines() {
+        let statements = StatementSplitter.split("SELECT 1;\nSELECT 1;\n\nSELECT 1;")
+        #expect(statements.map(\.line) == [1, 2, 4])
+    }
+
     @Test func incompleteInsideQuotesOrComments() {
         #expect(!StatementSplitter.isComplete("SELECT ';"))
         #expect(!StatementSplitter.isComplete("SELECT 'a'';"))

@@ -1,0 +1,241 @@
+// A session runs SQL text statement by statement, in autocommit mode or inside an explicit
+// transaction, and turns each statement into a `StatementResult`.
+//
+// Reads plan against a snapshot: the latest committed one in autocommit mode, or the open
+// transaction's own view inside BEGIN ... COMMIT. Every write statement outside a
+// transaction runs in a write transaction of its own and commits at its end, so a failed
+// statement changes nothing.
+
+import Foundation
+import TeleCore
+import TeleExecution
+import TelePlanner
+import TeleStorage
+import TeleSyntax
+
+public final class Session {
+    public let database: Database
+
+    /// The explicit transaction opened by BEGIN, if any.
+    var transaction: WriteTransaction?
+    /// Set when a statement failed inside an explicit transaction: like PostgreSQL, every
+    /// later statement fails until ROLLBACK (or COMMIT, which then rolls back).
+    var transactionFailed = false
+    /// Values of SET variables, by lower-cased name.
+    var settings: [String: String] = [
+        "search_path": "main", "timezone": "UTC", "datestyle": "ISO, MDY", "client_encoding": "UTF8",
+        "application_name": "", "statement_timeout": "0",
+    ]
+
+    init(database: Database) {
+        self.database = database
+    }
+
+    deinit {
+        transaction?.rollback()
+    }
+
+    /// True between BEGIN and COMMIT or ROLLBACK.
+    public var inTransaction: Bool { transaction != nil }
+
+    /// Runs one or more `;`-separated statements, returning one result per statement.
+    ///
+    /// Stops at the first error and throws it; statements before it stay done.
+    public func execute(_ sql: String) throws -> [StatementResult] {
+        var results: [StatementResult] = []
+        for parsed in try Parser.parseWithText(sql) {
+            results.append(try run(parsed.statement, text: parsed.queryText ?? parsed.text))
+        }
+        return results
+    }
+
+    /// Runs one parsed statement; `text` is its query as written, which CREATE VIEW stores.
+    public func run(_ statement: Statement, text: String, parameters: [Value] = []) throws -> StatementResult {
+        if transactionFailed {
+            switch statement {
+            case .rollback, .commit: break
+            default:
+                throw TeleError(
+                    .inFailedSQLTransaction,
+                    "current transaction is aborted, commands ignored until end of transaction block",
+                    hint: "Run ROLLBACK to end the failed transaction.")
+            }
+        }
+        do {
+            return try dispatch(statement, text: text, parameters: parameters)
+        } catch {
+            if transaction != nil { transactionFailed = true }
+            throw error
+        }
+    }
+
+    private func dispatch(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+        switch statement {
+        case .select(let query):
+            return try runQuery(query, parameters: parameters)
+        case .explain(let inner, let analyze):
+            return try explain(inner, analyze: analyze)
+        case .showTables:
+            return showTables()
+        case .describe(let table):
+            return try describe(table: table)
+        case .describeQuery(let query):
+            return try describe(query: query)
+        case .show(let name):
+            return try show(name)
+        case .set(let name, let value):
+            return try set(name, value)
+        case .begin:
+            return try begin()
+        case .commit:
+            return try commit()
+        case .rollback:
+            return rollback()
+        default:
+            return try write { transaction in
+                try self.runWrite(statement, text: text, in: transaction)
+            }
+        }
+    }
+
+    /// Runs `body` in the open transaction, or in a new one committed when `body` returns.
+    func write(_ body: (WriteTransaction) throws -> StatementResult) throws -> StatementResult {
+        if let transaction { return try body(transaction) }
+        let transaction = try database.storage.beginWrite()
+        do {
+            let result = try body(transaction)
+            try transaction.commit()
+            return result
+        } catch {
+            transaction.rollback()
+            throw error
+        }
+    }
+
+    /// The snapshot reads see: the open transaction's, or the latest committed one.
+    var readSnapshot: any Snapshot {
+        transaction?.snapshot ?? database.storage.snapshot()
+    }
+
+    private func runWrite(_ statement: Statement, text: String, in transaction: WriteTransaction) throws
+        -> StatementResult
+    {
+        switch statement {
+        case .createTable(let create): return try createTable(create, in: transaction)
+        case .createTableAs(let name, let ifNotExists, let query):
+            return try createTableAs(name: name, ifNotExists: ifNotExists, query: query, in: transaction)
+        case .dropTable(let names, let ifExists): return try dropTables(names, ifExists: ifExists, in: transaction)
+        case .createView(let name, let orReplace, let ifNotExists, let columns, let query):
+            return try createView(
+                name: name, orReplace: orReplace, ifNotExists: ifNotExists, columns: columns, query: query,
+                text: text, in: transaction)
+        case .dropView(let names, let ifExists): return try dropViews(names, ifExists: ifExists, in: transaction)
+        case .createIndex(let name, let ifNotExists, let table, let columns, _):
+            return try createIndex(name: name, ifNotExists: ifNotExists, table: table, columns: columns, in: transaction)
+        case .dropIndex(let name, let ifExists): return try dropIndex(name: name, ifExists: ifExists)
+        case .insert(let insert): return try self.insert(insert, in: transaction)
+        case .update(let update): return try self.update(update, in: transaction)
+        case .delete(let table, let alias, let whereClause):
+            return try delete(table: table, alias: alias, whereClause: whereClause, in: transaction)
+        case .copyFrom(let table, let path, let options):
+            return try copy(into: table, from: path, options: options, in: transaction)
+        default:
+            throw TeleError.internalError("statement \(statement) reached the write path")
+        }
+    }
+
+    // MARK: Queries
+
+    func runQuery(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
+        let planned = try Planner(snapshot: readSnapshot).plan(query, parameters: parameters)
+        var chunks: [DataChunk] = []
+        var rowCount = 0
+        while let chunk = try planned.root.next() {
+            chunks.append(chunk)
+            rowCount += chunk.count
+        }
+        let columns = planned.columns.map { ResultColumn(name: $0.name, type: $0.type) }
+        return StatementResult(columns: columns, chunks: chunks, commandTag: "SELECT \(rowCount)", rowCount: rowCount)
+    }
+
+    private func explain(_ statement: Statement, analyze: Bool) throws -> StatementResult {
+        let planText: String
+        switch statement {
+        case .select(let query):
+            planText = try Planner(snapshot: readSnapshot).explain(query)
+        case .insert(let insert):
+            guard case .query(let query) = insert.source else {
+                planText = "Insert \(insert.table) values\n"
+                break
+            }
+            planText = "Insert \(insert.table)\n"
+                + (try Planner(snapshot: readSnapshot).explain(query)).split(separator: "\n")
+                .map { "  " + $0 }.joined(separator: "\n")
+        case .createTableAs(let name, _, let query):
+            planText = "CreateTableAs \(name)\n"
+                + (try Planner(snapshot: readSnapshot).explain(query)).split(separator: "\n")
+                .map { "  " + $0 }.joined(separator: "\n")
+        default:
+            throw TeleError.notSupported(
+                "EXPLAIN supports SELECT, INSERT ... SELECT and CREATE TABLE AS",
+                hint: "Write EXPLAIN in front of a query.")
+        }
+        if analyze {
+            // NOTE: EXPLAIN ANALYZE prints the plan without per-operator timings.
+            _ = try runQuery(try queryOf(statement), parameters: [])
+        }
+        let lines = planText.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        var builder = VectorBuilder(type: .varchar, capacity: lines.count)
+        for line in lines { builder.appendString(line) }
+        let chunk = DataChunk(columns: [builder.finish()], count: lines.count)
+        return StatementResult(
+            columns: [ResultColumn(name: "QUERY PLAN", type: .varchar)], chunks: [chunk], commandTag: "EXPLAIN",
+            rowCount: lines.count)
+    }
+
+    private func queryOf(_ statement: Statement) throws -> SelectStatement {
+        switch statement {
+        case .select(let query): return query
+        case .createTableAs(_, _, let query): return query
+        case .insert(let insert):
+            if case .query(let query) = insert.source { return query }
+        default: break
+        }
+        throw TeleError.notSupported("EXPLAIN ANALYZE supports queries only")
+    }
+
+    // MARK: Transactions
+
+    private func begin() throws -> StatementResult {
+        guard transaction == nil else {
+            throw TeleError(.activeSQLTransaction, "there is already a transaction in progress",
+                            hint: "Run COMMIT or ROLLBACK first.")
+        }
+        transaction = try database.storage.beginWrite()
+        return StatementResult(columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0)
+    }
+
+    private func commit() throws -> StatementResult {
+        guard let open = transaction else {
+            return StatementResult(
+                columns: [], chunks: [], commandTag: "COMMIT", rowCount: 0,
+                notices: ["there is no transaction in progress"])
+        }
+        transaction = nil
+        if transactionFailed {
+            transactionFailed = false
+            open.rollback()
+            return StatementResult(columns: [], chunks: [], commandTag: "ROLLBACK", rowCount: 0)
+        }
+        try open.commit()
+        return StatementResult(columns: [], chunks: [], commandTag: "COMMIT", rowCount: 0)
+    }
+
+    private func rollback() -> StatementResult {
+        var notices: [String] = []
+        if let open = transaction { open.rollback() } else { notices.append("there is no transaction in progress") }
+        transaction = nil
+        transactionFailed = false
+        return StatementResult(columns: [], chunks: [], commandTag: "ROLLBACK", rowCount: 0, notices: notices)
+    }
+}
