@@ -137,6 +137,14 @@ import Testing
         #expect(text(try run("SELECT count(*) FROM pings WHERE id > 3")) == ["9"])
     }
 
+    @Test func constantCopiedAcrossJoinKey() throws {
+        let sql = "SELECT u.name, o.amount FROM users u JOIN orders o ON u.id = o.user_id WHERE u.id = 1"
+        let plan = try explain(sql)
+        #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(user_id = 1) zonemap=[user_id = 1]"))
+        #expect(plan.contains("TableScan users columns=[id, name] filter=(id = 1) zonemap=[id = 1]"))
+        #expect(sortedText(try run(sql)) == ["ada|100", "ada|50"])
+    }
+
     @Test func zoneMapsSkipRowGroups() throws {
         // pings has row groups of ids 1-4, 5-8 and 9-12; id > 8 can only match the last.
         let planned = try Planner(snapshot: testSnapshot).plan(try parseQuery("SELECT id FROM pings WHERE id > 8"))
