@@ -12,8 +12,14 @@
 
 import TeleCore
 
-struct PingStructureCheck {
+/// A class, so that the path closures created per member capture one reference instead of
+/// copying (and retaining) the document's arrays.
+final class PingStructureCheck {
     let document: JSONDocument
+
+    init(document: JSONDocument) {
+        self.document = document
+    }
 
     typealias Path = () -> JSONPath
 
@@ -80,7 +86,7 @@ struct PingStructureCheck {
         var failure: JSONViolation?
         document.forEachMember(processes) { key, process in
             guard failure == nil, document.kind(process) == .object else { return }
-            let processPath = { processesPath.appending(document.string(key) ?? "") }
+            func processPath() -> JSONPath { processesPath.appending(document.string(key) ?? "") }
             do throws(JSONViolation) {
                 try checkHistogramSections(process, path: processPath)
                 try checkScalarSections(process, path: processPath)
