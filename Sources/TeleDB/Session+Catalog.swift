@@ -60,7 +60,7 @@ extension Session {
             if ifNotExists { return result("CREATE TABLE AS", notices: ["relation \"\(name)\" already exists, skipping"]) }
             throw TeleError(.duplicateTable, "relation \"\(name)\" already exists")
         }
-        let planned = try Planner(snapshot: transaction.snapshot).plan(query)
+        let planned = try Planner(snapshot: monitored(transaction.snapshot)).plan(query)
         var seen = Set<String>()
         let columns = try planned.columns.map { column -> ColumnSchema in
             guard seen.insert(column.name).inserted else {

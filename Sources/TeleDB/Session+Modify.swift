@@ -52,7 +52,7 @@ extension Session {
             inserted = boxedRows.count
 
         case .query(let query):
-            let planned = try planner.plan(query)
+            let planned = try Planner(snapshot: monitored(transaction.snapshot)).plan(query)
             guard planned.columns.count == targets.count else {
                 throw TeleError(
                     .syntaxError,

@@ -114,7 +114,8 @@ enum FilterPushdown {
 
         switch type {
         case .inner:
-            for predicate in predicates + conditionParts {
+            let all = predicates + conditionParts
+            for predicate in all + inferThroughEqualities(all, leftCount: leftCount) {
                 switch side(of: predicate, leftCount: leftCount) {
                 case .left, .neither: toLeft.append(predicate)
                 case .right: sendRight(predicate)
@@ -189,6 +190,56 @@ enum FilterPushdown {
             return isSideColumn(operand)
         default:
             return false
+        }
+    }
+
+    /// Copies constant comparisons across equi-join columns, so that both scans filter and
+    /// skip row groups.
+    ///
+    ///   a.id = b.id AND a.id = 5  ->  also b.id = 5
+    private static func inferThroughEqualities(_ predicates: [BoundExpression], leftCount: Int) -> [BoundExpression] {
+        var pairs: [(Int, Int)] = []
+        for predicate in predicates {
+            guard case .function(let function, let arguments) = predicate, function.name == "=", arguments.count == 2,
+                case .column(let first, let firstType) = arguments[0], case .column(let second, let secondType) = arguments[1],
+                firstType == secondType, (first < leftCount) != (second < leftCount)
+            else { continue }
+            pairs.append((first, second))
+        }
+        guard !pairs.isEmpty else { return [] }
+
+        let existing = Set(predicates.map(ExpressionPrinter.key))
+        var inferred: [BoundExpression] = []
+        for predicate in predicates {
+            guard let column = constantComparisonColumn(predicate) else { continue }
+            for (first, second) in pairs where column == first || column == second {
+                let target = column == first ? second : first
+                let copy = ExpressionRewriting.transform(predicate) { node in
+                    guard case .column(let index, let type) = node, index == column else { return nil }
+                    return .column(index: target, type: type)
+                }
+                if !existing.contains(ExpressionPrinter.key(copy)) { inferred.append(copy) }
+            }
+        }
+        return inferred
+    }
+
+    /// Returns the column of `column <op> constant` or `column IN (constants)`, else nil.
+    private static func constantComparisonColumn(_ predicate: BoundExpression) -> Int? {
+        func isConstant(_ expression: BoundExpression) -> Bool {
+            if case .constant = expression { return true }
+            return false
+        }
+        switch predicate {
+        case .function(let function, let arguments) where ["=", "<>", "<", "<=", ">", ">="].contains(function.name):
+            guard arguments.count == 2 else { return nil }
+            if case .column(let index, _) = arguments[0], isConstant(arguments[1]) { return index }
+            if case .column(let index, _) = arguments[1], isConstant(arguments[0]) { return index }
+            return nil
+        case .inList(.column(let index, _), let list, _):
+            return list.allSatisfy(isConstant) ? index : nil
+        default:
+            return nil
         }
     }
 }

@@ -39,7 +39,7 @@ enum Optimizer {
         }
     }
 
-    /// Two stacked projections become one, with the lower expressions substituted into the
+    /// Merges two stacked projections into one, substituting the lower expressions into the
     /// upper ones. Skipped when a lower expression is non-deterministic or contains a subquery,
     /// because substitution could evaluate it more than once.
     ///
@@ -71,8 +71,8 @@ enum Optimizer {
         }
     }
 
-    /// Answers `count(*)` over a whole table from the row counts of its row groups, which a
-    /// scan would produce anyway, instead of reading a column.
+    /// Computes `count(*)` over a whole table from the row counts of its row groups instead
+    /// of reading a column, because a scan would produce exactly those rows.
     ///
     ///   Aggregate [count(*)] (Scan pings)  ->  Values [(rows of pings)]
     static func countRowsFromMetadata(_ plan: LogicalPlan) -> LogicalPlan {

@@ -58,11 +58,11 @@ public final class Planner {
     /// VALUES rows, UPDATE SET and DELETE/UPDATE WHERE. Subqueries are allowed.
     ///
     /// Columns are qualified by `alias`, or by the table name when it is nil. Column
-    /// positions are the table's column positions.
-    public func bindExpression(_ expression: Expression, over table: TableSchema?, alias: String?) throws
-        -> BoundExpression
-    {
-        let session = BindSession(snapshot: snapshot, parameters: [])
+    /// positions are the table's column positions. `parameters` fill $1, $2... as in `plan`.
+    public func bindExpression(
+        _ expression: Expression, over table: TableSchema?, alias: String?, parameters: [Value] = []
+    ) throws -> BoundExpression {
+        let session = BindSession(snapshot: snapshot, parameters: parameters)
         let context = BindContext(session: session, outer: nil, ctes: [:])
         context.clause = "INSERT, UPDATE or DELETE statements"
         if let table {

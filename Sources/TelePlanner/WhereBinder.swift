@@ -31,6 +31,8 @@ extension BindContext {
                 }
                 continue
             }
+            // NOTE: NOT IN stays a subquery expression. An anti join would be wrong when the
+            // subquery returns a NULL, and the binder does not track which columns can be NULL.
             if case .inSubquery(let operand, let query, false) = conjunct.kind {
                 let (operandBound, subplan, correlated) = try bindInSubqueryParts(operand, query, position: conjunct.position)
                 if correlated.isEmpty {

@@ -15,7 +15,7 @@
 // little-endian; arrays of plain values are copied as memory, which assumes a little-endian
 // host (x86-64 and ARM64 both are).
 
-/// How the values of a column chunk are encoded before LZ4.
+/// The encoding of a column chunk's values, applied before LZ4.
 enum ColumnEncoding: UInt8 {
     /// Values as they lie in memory: bytes for BOOLEAN, Int64, Double, offsets and bytes for
     /// strings, field arrays for INTERVAL, one record per HISTOGRAM.

@@ -5,11 +5,6 @@
 import Glibc
 import TeleCore
 
-extension SQLState {
-    /// 55006: the object is in use by another process.
-    static let objectInUse = SQLState("55006")
-}
-
 enum FileSystem {
     static func ioError(_ action: String, _ path: String, errorNumber: Int32 = errno) -> TeleError {
         TeleError(

@@ -98,6 +98,25 @@ public final class StorageEngine: Sendable {
         return WriteTransaction(engine: self, base: current.withLock { $0 })
     }
 
+    /// Starts the one write transaction, waiting at most `timeout` for another one of this
+    /// engine to end.
+    ///
+    /// Two sessions on one thread need this form: the plain `beginWrite()` would wait forever
+    /// for a transaction that only the waiting thread can end.
+    /// - Throws: `TeleError` 55P03 when the other transaction is still active after `timeout`.
+    public func beginWrite(timeout: Duration) throws -> WriteTransaction {
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        let deadline = DispatchTime.now() + .nanoseconds(Int(clamping: nanoseconds))
+        guard writerGate.wait(timeout: deadline) == .success else {
+            throw TeleError(
+                .lockNotAvailable, "could not start a write transaction: another one is active",
+                detail: "Waited \(timeout) for the other write transaction to end.",
+                hint: "Commit or roll back the other transaction, then retry.")
+        }
+        return WriteTransaction(engine: self, base: current.withLock { $0 })
+    }
+
     /// Ends a write transaction and lets the next writer in.
     func finishWrite() {
         writerGate.signal()

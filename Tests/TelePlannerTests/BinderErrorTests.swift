@@ -140,6 +140,16 @@ extension BinderErrorTests {
         }
     }
 
+    @Test func bindExpressionWithParameters() throws {
+        let planner = Planner(snapshot: testSnapshot)
+        let bound = try planner.bindExpression(
+            try Parser.parseExpression("$1 + 1"), over: nil, alias: nil, parameters: [.integer(41)])
+        guard case .constant(.integer(42), _) = bound else {
+            Issue.record("expected the constant 42, got \(bound)")
+            return
+        }
+    }
+
     @Test func bindExpressionWithSubquery() throws {
         let planner = Planner(snapshot: testSnapshot)
         let bound = try planner.bindExpression(

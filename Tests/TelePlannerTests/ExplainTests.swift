@@ -89,9 +89,16 @@ import Testing
     }
 
     @Test func subqueryPlansShown() throws {
-        let plan = try explain("SELECT name, (SELECT max(amount) FROM orders o WHERE o.user_id = u.id) FROM users u")
+        let plan = try explain("SELECT name, (SELECT amount FROM orders o WHERE o.id = u.id + 9) FROM users u")
         #expect(plan.contains("SubPlan scalar correlated"))
-        #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(user_id = $outer0)"))
+        #expect(plan.contains("TableScan orders columns=[id, amount] filter=(id = ($outer0 + 9))"))
+    }
+
+    @Test func scalarAggregateBecomesLeftJoin() throws {
+        let plan = try explain("SELECT name, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) FROM users u")
+        #expect(plan.contains("HashJoin type=left"))
+        #expect(plan.contains("HashAggregate keys=[user_id] aggregates=[count(*)]"))
+        #expect(!plan.contains("SubPlan"))
     }
 
     @Test func correlatedExistsBecomesSemiJoin() throws {
@@ -135,6 +142,14 @@ import Testing
         // With a filter the scan still runs.
         #expect(try explain("SELECT count(*) FROM pings WHERE id > 3").contains("TableScan pings"))
         #expect(text(try run("SELECT count(*) FROM pings WHERE id > 3")) == ["9"])
+    }
+
+    @Test func constantCopiedAcrossJoinKey() throws {
+        let sql = "SELECT u.name, o.amount FROM users u JOIN orders o ON u.id = o.user_id WHERE u.id = 1"
+        let plan = try explain(sql)
+        #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(user_id = 1) zonemap=[user_id = 1]"))
+        #expect(plan.contains("TableScan users columns=[id, name] filter=(id = 1) zonemap=[id = 1]"))
+        #expect(sortedText(try run(sql)) == ["ada|100", "ada|50"])
     }
 
     @Test func zoneMapsSkipRowGroups() throws {

@@ -334,6 +334,16 @@ final class EngineFixture {
         next.rollback()
     }
 
+    @Test func beginWriteTimesOut() throws {
+        let engine = StorageEngine.inMemory()
+        let first = try engine.beginWrite()
+        let error = #expect(throws: TeleError.self) { try engine.beginWrite(timeout: .milliseconds(20)) }
+        #expect(error?.state.code == "55P03")
+        first.rollback()
+        let second = try engine.beginWrite(timeout: .milliseconds(20))
+        second.rollback()
+    }
+
     @Test func secondWriterWaitsForFirst() async throws {
         let engine = StorageEngine.inMemory()
         try createTable(engine, singleBigint)
@@ -357,7 +367,7 @@ final class EngineFixture {
         let engine = fixture.engine
         let commits = 40
 
-        // Each commit appends the next number, so every snapshot holds 0 ..< k for some k.
+        // Each commit appends the next number, so every snapshot contains 0 ..< k for some k.
         let reader = Task.detached { () throws -> Int in
             var checked = 0
             var last = 0
