@@ -23,7 +23,17 @@ extension ScalarFunctionRegistry {
         ]
         catalog["date_trunc"] = [.timestamp, .date].map { type in
             FunctionOverload(parameters: [.varchar, type], returnType: .timestamp) { arguments, count in
-                try rowKernel(arguments, count: count, returnType: .timestamp) { values in
+                if let unit = constantText(arguments[0]) {
+                    // The common case: one unit for the whole vector, no boxing per row.
+                    _ = try DateFunctions.truncate(0, unit: unit)
+                    let scale = type == .date ? DateTime.microsPerDay : 1
+                    let values = mapUnary(arguments[1].int64Operand, count: count) { value in
+                        (try? DateFunctions.truncate(value &* scale, unit: unit)) ?? 0
+                    }
+                    guard let values else { return nullVector(.timestamp, count: count) }
+                    return Vector(type: .timestamp, storage: .int64(values), validity: arguments[1].kernelValidity, count: count)
+                }
+                return try rowKernel(arguments, count: count, returnType: .timestamp) { values in
                     let micros = type == .date ? values[1].int64Value * DateTime.microsPerDay : values[1].int64Value
                     return .timestamp(try DateFunctions.truncate(micros, unit: values[0].stringValue))
                 }
@@ -31,7 +41,16 @@ extension ScalarFunctionRegistry {
         }
         catalog["date_part"] = [.timestamp, .date, .interval].map { type in
             FunctionOverload(parameters: [.varchar, type], returnType: .double) { arguments, count in
-                try rowKernel(arguments, count: count, returnType: .double) { values in
+                if type != .interval, let field = constantText(arguments[0]) {
+                    _ = try DateFunctions.part(of: 0, field: field)
+                    let scale = type == .date ? DateTime.microsPerDay : 1
+                    let values = mapUnary(arguments[1].int64Operand, count: count) { value in
+                        (try? DateFunctions.part(of: value &* scale, field: field)) ?? 0
+                    }
+                    guard let values else { return nullVector(.double, count: count) }
+                    return Vector(type: .double, storage: .double(values), validity: arguments[1].kernelValidity, count: count)
+                }
+                return try rowKernel(arguments, count: count, returnType: .double) { values in
                     let field = values[0].stringValue
                     if case .interval(let interval) = values[1] {
                         return .double(try DateFunctions.part(of: interval, field: field))
@@ -95,6 +114,12 @@ extension ScalarFunctionRegistry {
                 }
             }
         ]
+    }
+
+    /// Returns the text of a constant string vector, or nil for any other vector.
+    static func constantText(_ vector: Vector) -> String? {
+        if case .constant(.string(let text)) = vector.storage { return text }
+        return nil
     }
 
     static func currentMicros() -> Int64 {

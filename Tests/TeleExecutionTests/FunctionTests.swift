@@ -90,6 +90,36 @@ import Testing
         #expect(try evaluateCall("lower", constant(.null, .varchar)) == .null)
     }
 
+    @Test func functionsOverDictionaryVectors() throws {
+        let chunk = DataChunk(columns: [dictionaryVector(["Ab", nil, "cD", "Ab"])], count: 4)
+        let x = column(0, .varchar)
+        let lower = try ExpressionEvaluator.evaluate(try call("lower", x), on: chunk)
+        guard case .dictionary = lower.storage else {
+            Issue.record("lower() over a dictionary vector should stay a dictionary vector")
+            return
+        }
+        #expect((0..<4).map { lower.value(at: $0) } == [.string("ab"), .null, .string("cd"), .string("ab")])
+        let length = try ExpressionEvaluator.evaluate(try call("length", x), on: chunk)
+        #expect((0..<4).map { length.value(at: $0) } == [.integer(2), .null, .integer(2), .integer(2)])
+        let concat = try ExpressionEvaluator.evaluate(try call("concat", x, text("!")), on: chunk)
+        #expect((0..<4).map { concat.value(at: $0) } == [.string("Ab!"), .string("!"), .string("cD!"), .string("Ab!")])
+        let nullif = try ExpressionEvaluator.evaluate(try call("nullif", x, text("Ab")), on: chunk)
+        #expect((0..<4).map { nullif.value(at: $0) } == [.null, .null, .string("cD"), .null])
+    }
+
+    @Test func dateTruncOverTimestampVector() throws {
+        let base = try #require(DateTime.parseTimestamp("2024-05-17 10:11:12"))
+        let chunk = makeChunk(types: [.timestamp], rows: [[.timestamp(base)], [.null], [.timestamp(base + 86_400_000_000)]])
+        let truncated = try ExpressionEvaluator.evaluate(try call("date_trunc", text("day"), column(0, .timestamp)), on: chunk)
+        #expect((0..<3).map { truncated.value(at: $0).text } == ["2024-05-17 00:00:00", nil, "2024-05-18 00:00:00"])
+        let hours = try ExpressionEvaluator.evaluate(try call("date_part", text("hour"), column(0, .timestamp)), on: chunk)
+        #expect((0..<3).map { hours.value(at: $0) } == [.double(10), .null, .double(10)])
+        let error = #expect(throws: TeleError.self) {
+            try ExpressionEvaluator.evaluate(try call("date_trunc", text("fortnight"), column(0, .timestamp)), on: chunk)
+        }
+        #expect(error?.state == .invalidParameterValue)
+    }
+
     @Test func md5MatchesKnownDigests() throws {
         #expect(try evaluateCall("md5", text("")) == .string("d41d8cd98f00b204e9800998ecf8427e"))
         #expect(try evaluateCall("md5", text("abc")) == .string("900150983cd24fb0d6963f7d28e17f72"))

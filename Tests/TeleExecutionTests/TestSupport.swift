@@ -50,7 +50,7 @@ final class ChunkSource: PhysicalOperator {
         self.chunks = chunks.filter { $0.count > 0 }
     }
 
-    /// A source over `rows`, cut into chunks of `chunkSize` rows.
+    /// Creates a source over `rows`, cut into chunks of `chunkSize` rows.
     convenience init(types: [DataType], rows: [[Value]], chunkSize: Int = 2048) {
         var chunks: [DataChunk] = []
         var start = 0
