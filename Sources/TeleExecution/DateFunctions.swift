@@ -101,16 +101,17 @@ extension ScalarFunctionRegistry {
             },
         ]
         catalog["make_date"] = [
-            FunctionOverload(parameters: [.integer, .integer, .integer], returnType: .date) { arguments, count in
+            FunctionOverload(parameters: [.bigint, .bigint, .bigint], returnType: .date) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .date) { values in
-                    let (year, month, day) = (Int(values[0].int64Value), Int(values[1].int64Value), Int(values[2].int64Value))
-                    guard (1...12).contains(month), day >= 1, year != 0, day <= DateTime.daysInMonth(year: year, month: month)
+                    let (year, month, day) = (values[0].int64Value, values[1].int64Value, values[2].int64Value)
+                    guard (-294_276...294_276).contains(year), (1...12).contains(month), day >= 1, year != 0,
+                        day <= DateTime.daysInMonth(year: Int(year), month: Int(month))
                     else {
                         throw TeleError(
                             .datetimeFieldOverflow, "date field value out of range: \(year)-\(month)-\(day)",
                             hint: "Months run from 1 to 12 and days from 1 to the month's length.")
                     }
-                    return .date(DateTime.days(year: year, month: month, day: day))
+                    return .date(DateTime.days(year: Int(year), month: Int(month), day: Int(day)))
                 }
             }
         ]

@@ -120,6 +120,32 @@ import Testing
         #expect(error?.state == .invalidParameterValue)
     }
 
+    @Test func extremeArgumentsRaiseInsteadOfTrapping() throws {
+        #expect(try evaluateCall("left", text("abc"), int(.min)) == .string(""))
+        #expect(try evaluateCall("right", text("abc"), int(.max)) == .string("abc"))
+        #expect(try evaluateCall("split_part", text("a,b"), text(","), int(.min)) == .string(""))
+        #expect(try evaluateCall("split_part", text("a,b"), text(","), int(-1)) == .string("b"))
+        let repeated = #expect(throws: TeleError.self) { try evaluateCall("repeat", text("ab"), int(.max)) }
+        #expect(repeated?.state == .outOfMemory)
+        let date = #expect(throws: TeleError.self) { try evaluateCall("+", constant(.date(0), .date), int(.max)) }
+        #expect(date?.state == .datetimeFieldOverflow)
+        let makeDate = #expect(throws: TeleError.self) { try evaluateCall("make_date", int(.min), int(1), int(1)) }
+        #expect(makeDate?.state == .datetimeFieldOverflow)
+        let interval = #expect(throws: TeleError.self) {
+            try Cast.cast(makeVector(.varchar, [.string("99999999999999999999 years")]), to: .interval)
+        }
+        #expect(interval?.state == .invalidDatetimeFormat)
+        let clock = #expect(throws: TeleError.self) {
+            try Cast.cast(makeVector(.varchar, [.string("--9223372036854775808:00")]), to: .interval)
+        }
+        #expect(clock?.state == .invalidDatetimeFormat)
+        let scaled = #expect(throws: TeleError.self) {
+            try evaluateCall("*", constant(.interval(Interval(months: 1)), .interval), constant(.double(1e300), .double))
+        }
+        #expect(scaled?.state == .datetimeFieldOverflow)
+        #expect(try evaluateCall("concat", int(1), text("a")) == .string("1a"))
+    }
+
     @Test func md5MatchesKnownDigests() throws {
         #expect(try evaluateCall("md5", text("")) == .string("d41d8cd98f00b204e9800998ecf8427e"))
         #expect(try evaluateCall("md5", text("abc")) == .string("900150983cd24fb0d6963f7d28e17f72"))
