@@ -27,8 +27,8 @@ start=$(now)
 "$teledb" ingest "$work/db" "$work/pings.ndjson" >/dev/null
 ingest_seconds=$(elapsed "$start" "$(now)")
 
-rows=$("$teledb" "$work/db" -c "SELECT count(*) FROM histograms" --mode csv | tail -n 1)
-pings=$("$teledb" "$work/db" -c "SELECT count(*) FROM pings" --mode csv | tail -n 1)
+rows=$("$teledb" "$work/db" -c "SELECT count(*) FROM histograms" --mode csv | tail -n 1 | tr -d "\r")
+pings=$("$teledb" "$work/db" -c "SELECT count(*) FROM pings" --mode csv | tail -n 1 | tr -d "\r")
 
 # Best of three runs of each query, timed around the whole process.
 time_query() {

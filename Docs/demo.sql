@@ -1,4 +1,4 @@
--- The demo script: what an analyst asks first of a fresh database of pings.
+-- The demo script: the first questions an analyst puts to a fresh database of pings.
 .timer on
 .tables
 SELECT count(*) AS pings, count(DISTINCT client_id) AS clients FROM pings;

@@ -68,6 +68,11 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let outOfMemory = SQLState("53200")
     // Class 54: program limit exceeded.
     public static let statementTooComplex = SQLState("54001")
+    // Class 55: object not in prerequisite state.
+    /// The database is in use by another process.
+    public static let objectInUse = SQLState("55006")
+    /// A lock could not be taken in time.
+    public static let lockNotAvailable = SQLState("55P03")
     // Class 57: operator intervention.
     public static let queryCanceled = SQLState("57014")
     // Class 58: system error (errors external to TeleDB).

@@ -18,7 +18,7 @@ public struct Vector: Sendable {
 
     public var type: DataType
     public var storage: VectorStorage
-    /// NULL rows. For a constant vector, bit 0 says whether the constant is NULL.
+    /// NULL rows. For a constant vector, bit 0 is clear when the constant is NULL.
     public var validity: ValidityMask
     public var count: Int
 

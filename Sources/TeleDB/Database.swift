@@ -1,7 +1,7 @@
 // The embedded database: one storage engine plus what sessions share.
 //
 // A `Database` is opened once per process and shared; each user or client gets a `Session`,
-// which holds its own transaction state. The storage engine serializes writers and gives
+// which keeps its own transaction state. The storage engine serializes writers and gives
 // readers immutable snapshots, so sessions on different threads need no other locking.
 
 import Foundation
@@ -11,10 +11,11 @@ import TeleStorage
 
 public final class Database: Sendable {
     let storage: StorageEngine
-    /// Index names accepted by CREATE INDEX. A columnar scan never needs them to answer a
-    /// query, so they only make DROP INDEX and IF NOT EXISTS behave as users expect.
+    /// The table of each index accepted by CREATE INDEX. A columnar scan never needs an
+    /// index to run a query, so they only make DROP INDEX, DROP TABLE and IF NOT EXISTS
+    /// behave as users expect.
     /// NOTE: index names live in memory only and are gone after a restart.
-    let indexNames = Mutex<Set<String>>([])
+    let indexTables = Mutex<[String: String]>([:])
 
     init(storage: StorageEngine) {
         self.storage = storage

@@ -2,8 +2,8 @@
 //
 // Each file is parsed and flattened by TeleIngest; the facade creates the tables on first
 // use, drops duplicate documents when asked, and appends the rows. Files are committed in
-// batches of about `commitBatchBytes` of input, so memory stays bounded on large ingests and
-// kill -9 loses at most the batch in progress; a batch is all-or-nothing.
+// batches of about `commitBatchBytes` of input, so memory stays bounded on large ingests.
+// Each batch is all-or-nothing, and kill -9 loses at most the batch in progress.
 
 import Foundation
 import TeleCore
@@ -134,7 +134,7 @@ extension Database {
         }
     }
 
-    /// The document ids already in the pings table.
+    /// Reads the document ids already in the pings table.
     private func storedDocumentIDs() throws -> Set<String> {
         guard let table = storage.snapshot().table(PingTables.pings.name),
             let column = table.schema.columnIndex("document_id")
@@ -152,9 +152,9 @@ extension Database {
     /// Removes from `batch` every document whose id is in `seen`, adds the new ids, and
     /// returns how many documents it removed.
     private func dropDuplicates(_ batch: inout IngestBatch, seen: inout Set<String>) -> Int {
-        // NOTE: a document is identified by its id alone; when one batch repeats an id, the
-        // histogram and scalar rows of the first document with that id are kept, which
-        // relies on the ingestor emitting rows in document order.
+        // NOTE: a document is identified by its id alone. When one batch repeats an id, the
+        // histogram and scalar rows of the first document with that id are kept, because the
+        // ingestor emits rows in document order.
         var duplicateRows = 0
         var keptIDs = Set<String>()
         var droppedIDs = Set<String>()
@@ -217,7 +217,12 @@ extension Database {
 
 extension Database {
     /// Writes `count` generated main pings as NDJSON to `path`.
+    ///
+    /// The same seed and count give the same bytes on every run.
     public static func generatePings(count: Int, seed: UInt64, to path: String) throws {
-        throw TeleError.notSupported("generate")
+        guard count >= 0 else {
+            throw TeleError(.invalidParameterValue, "ping count must not be negative: \(count)")
+        }
+        try PingGenerator(seed: seed).writeNDJSON(count: count, to: path)
     }
 }

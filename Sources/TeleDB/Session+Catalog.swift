@@ -60,7 +60,7 @@ extension Session {
             if ifNotExists { return result("CREATE TABLE AS", notices: ["relation \"\(name)\" already exists, skipping"]) }
             throw TeleError(.duplicateTable, "relation \"\(name)\" already exists")
         }
-        let planned = try Planner(snapshot: transaction.snapshot).plan(query)
+        let planned = try Planner(snapshot: monitored(transaction.snapshot)).plan(query)
         var seen = Set<String>()
         let columns = try planned.columns.map { column -> ColumnSchema in
             guard seen.insert(column.name).inserted else {
@@ -94,6 +94,8 @@ extension Session {
                                 hint: hintForTable(name, in: transaction.snapshot))
             }
             try transaction.dropTable(name)
+            // Indexes go with their table, as in PostgreSQL.
+            database.indexTables.withLock { indexes in indexes = indexes.filter { $0.value != name } }
         }
         return result("DROP TABLE", notices: notices)
     }
@@ -134,8 +136,7 @@ extension Session {
         if !columns.isEmpty, columns.count != planned.columns.count {
             throw TeleError(.syntaxError, "view \"\(name)\" names \(columns.count) columns but its query returns \(planned.columns.count)")
         }
-        let sql = try Session.viewQueryText(of: text)
-        try transaction.createView(ViewDefinition(name: name, columnNames: columns, sql: sql))
+        try transaction.createView(ViewDefinition(name: name, columnNames: columns, sql: text))
         return result("CREATE VIEW")
     }
 
@@ -162,39 +163,6 @@ extension Session {
         return query
     }
 
-    /// The query part of a CREATE VIEW statement: the text after the first `AS` keyword that
-    /// stands outside parentheses, quotes and comments.
-    static func viewQueryText(of statement: String) throws -> String {
-        let bytes = Array(statement.utf8)
-        var index = 0
-        var depth = 0
-        func isWordByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x5F
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x27 || byte == 0x22 {  // skip a quoted string or identifier
-                index += 1
-                while index < bytes.count, bytes[index] != byte { index += 1 }
-            } else if byte == 0x2D, index + 1 < bytes.count, bytes[index + 1] == 0x2D {
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-            } else if byte == 0x28 {
-                depth += 1
-            } else if byte == 0x29 {
-                depth -= 1
-            } else if depth == 0, index + 1 < bytes.count, bytes[index] | 0x20 == 0x61, bytes[index + 1] | 0x20 == 0x73,
-                index == 0 || !isWordByte(bytes[index - 1]), index + 2 >= bytes.count || !isWordByte(bytes[index + 2])
-            {
-                var text = String(decoding: bytes[(index + 2)...], as: UTF8.self)
-                while let last = text.last, last == ";" || last.isWhitespace { text.removeLast() }
-                return text
-            }
-            index += 1
-        }
-        throw TeleError(.syntaxError, "CREATE VIEW without AS")
-    }
-
     // MARK: Indexes
 
     func createIndex(name: String, ifNotExists: Bool, table: String, columns: [String], in transaction: WriteTransaction)
@@ -208,7 +176,11 @@ extension Session {
             throw TeleError(.undefinedColumn, "column \"\(column)\" does not exist",
                             hint: nearestName(to: column, among: data.schema.columns.map(\.name)).map { "Perhaps you meant \"\($0)\"." })
         }
-        let inserted = database.indexNames.withLock { $0.insert(name).inserted }
+        let inserted = database.indexTables.withLock { indexes in
+            if indexes[name] != nil { return false }
+            indexes[name] = data.schema.name
+            return true
+        }
         if !inserted, !ifNotExists {
             throw TeleError(.duplicateTable, "relation \"\(name)\" already exists")
         }
@@ -216,7 +188,7 @@ extension Session {
     }
 
     func dropIndex(name: String, ifExists: Bool) throws -> StatementResult {
-        let removed = database.indexNames.withLock { $0.remove(name) != nil }
+        let removed = database.indexTables.withLock { $0.removeValue(forKey: name) != nil }
         if !removed, !ifExists {
             throw TeleError(.undefinedObject, "index \"\(name)\" does not exist")
         }

@@ -38,7 +38,9 @@ extension Session {
         case "csv", "ndjson", "json":
             let data = try requireTable(table, in: transaction.snapshot)
             let bytes = try readFileBytes(path: path)
-            let chunks: [DataChunk] = try { _ = (bytes, header, delimiter); throw TeleError.notSupported("COPY csv") }()
+            let chunks = format == "csv"
+                ? try readCSV(bytes: bytes, schema: data.schema, header: header, delimiter: delimiter)
+                : try readNDJSON(bytes: bytes, schema: data.schema)
             var rows = 0
             for chunk in chunks {
                 try transaction.append(table: data.schema.name, chunk: chunk)

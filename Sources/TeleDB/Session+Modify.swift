@@ -1,7 +1,7 @@
 // INSERT, UPDATE and DELETE.
 //
 // Columnar row groups are immutable once committed, so UPDATE and DELETE rewrite each row
-// group that holds a matching row and leave the others untouched; the storage engine swaps
+// group that contains a matching row and leave the others untouched; the storage engine swaps
 // the old groups for the new ones when the transaction commits.
 
 import TeleCore
@@ -52,7 +52,7 @@ extension Session {
             inserted = boxedRows.count
 
         case .query(let query):
-            let planned = try planner.plan(query)
+            let planned = try Planner(snapshot: monitored(transaction.snapshot)).plan(query)
             guard planned.columns.count == targets.count else {
                 throw TeleError(
                     .syntaxError,
@@ -147,7 +147,7 @@ extension Session {
         }
     }
 
-    /// A chunk in table layout from boxed rows already converted to the column types.
+    /// Builds a chunk in table layout from boxed rows already converted to the column types.
     func chunk(of rows: [[Value]], schema: TableSchema) throws -> DataChunk {
         var builders = schema.columns.map { VectorBuilder(type: $0.type, capacity: rows.count) }
         for row in rows {
@@ -195,7 +195,7 @@ extension Session {
         return DataChunk(columns: columns, count: source.count)
     }
 
-    /// Every column of a row group as one chunk.
+    /// Reads every column of a row group into one chunk.
     func readRowGroup(_ group: any RowGroup, schema: TableSchema) throws -> DataChunk {
         let columns = try schema.columns.indices.map { try group.readColumn($0).flattened() }
         return DataChunk(columns: columns, count: group.rowCount)

@@ -21,6 +21,8 @@ public final class Session {
     /// Set when a statement failed inside an explicit transaction: like PostgreSQL, every
     /// later statement fails until ROLLBACK (or COMMIT, which then rolls back).
     var transactionFailed = false
+    /// Progress and cancellation of the running statement.
+    public let monitor = QueryMonitor()
     /// Values of SET variables, by lower-cased name.
     var settings: [String: String] = [
         "search_path": "main", "timezone": "UTC", "datestyle": "ISO, MDY", "client_encoding": "UTF8",
@@ -43,16 +45,13 @@ public final class Session {
     /// Stops at the first error and throws it; statements before it stay done.
     public func execute(_ sql: String) throws -> [StatementResult] {
         var results: [StatementResult] = []
-        for text in Parser.splitStatements(sql) {
-            let statements = try Parser.parse(text)
-            for statement in statements {
-                results.append(try run(statement, text: text))
-            }
+        for parsed in try Parser.parseWithText(sql) {
+            results.append(try run(parsed.statement, text: parsed.queryText ?? parsed.text))
         }
         return results
     }
 
-    /// Runs one parsed statement; `text` is the SQL it came from (CREATE VIEW stores it).
+    /// Runs one parsed statement; `text` is its query as written, which CREATE VIEW stores.
     public func run(_ statement: Statement, text: String, parameters: [Value] = []) throws -> StatementResult {
         if transactionFailed {
             switch statement {
@@ -64,6 +63,7 @@ public final class Session {
                     hint: "Run ROLLBACK to end the failed transaction.")
             }
         }
+        monitor.reset()
         do {
             return try dispatch(statement, text: text, parameters: parameters)
         } catch {
@@ -120,6 +120,16 @@ public final class Session {
         transaction?.snapshot ?? database.storage.snapshot()
     }
 
+    /// `snapshot` with reads reported to the monitor, for planning statements that scan.
+    func monitored(_ snapshot: any Snapshot) -> any Snapshot {
+        MonitoredSnapshot(base: snapshot, monitor: monitor)
+    }
+
+    /// Asks the running statement to stop with SQLSTATE 57014; safe from any thread.
+    public func cancel() {
+        monitor.cancel()
+    }
+
     private func runWrite(_ statement: Statement, text: String, in transaction: WriteTransaction) throws
         -> StatementResult
     {
@@ -150,10 +160,11 @@ public final class Session {
     // MARK: Queries
 
     func runQuery(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
-        let planned = try Planner(snapshot: readSnapshot).plan(query, parameters: parameters)
+        let planned = try Planner(snapshot: monitored(readSnapshot)).plan(query, parameters: parameters)
         var chunks: [DataChunk] = []
         var rowCount = 0
         while let chunk = try planned.root.next() {
+            try monitor.checkCancelled()
             chunks.append(chunk)
             rowCount += chunk.count
         }

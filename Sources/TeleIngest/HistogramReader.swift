@@ -29,8 +29,43 @@ enum HistogramReader {
     /// Builds the histogram stored for `node`, with buckets sorted by lower bound.
     static func read(_ document: JSONDocument, _ node: Int) -> Histogram? {
         guard let typeNode = document.member(node, "histogram_type"), let code = document.int64(typeNode),
-            let kind = HistogramKind(rawValue: Int(code)),
-            let rangeNode = document.member(node, "range"), document.childCount(rangeNode) == 2,
+            let kind = HistogramKind(rawValue: Int(code))
+        else { return nil }
+        return read(document, node, kind: kind)
+    }
+
+    /// Parses and checks a histogram value given as JSON: either a ping's histogram object
+    /// or TeleDB's printed form, which names the kind (`"kind": "linear"`) and may carry
+    /// `submissions`.
+    static func parseValue(_ document: JSONDocument, _ node: Int) throws(TextValueFailure) -> Histogram {
+        func invalid(_ reason: String) -> TextValueFailure {
+            TextValueFailure(state: .invalidTextRepresentation, problem: "invalid input syntax for type HISTOGRAM: \(reason)")
+        }
+        guard document.kind(node) == .object else { throw invalid("expected a JSON object") }
+        let kind: HistogramKind
+        if let name = document.member(node, "kind").flatMap(document.string) {
+            guard let named = HistogramKind.named(name) else { throw invalid("unknown kind \"\(name)\"") }
+            kind = named
+        } else if let code = document.member(node, "histogram_type").flatMap(document.int64),
+            let coded = HistogramKind(rawValue: Int(code))
+        {
+            kind = coded
+        } else {
+            throw invalid("missing \"kind\" or \"histogram_type\"")
+        }
+        if let violation = PingStructureCheck(document: document).histogramViolation(node, requireType: false) {
+            throw invalid("\(violation.path): \(violation.message)")
+        }
+        guard var histogram = read(document, node, kind: kind) else { throw invalid("incomplete histogram") }
+        if let submissions = document.member(node, "submissions") {
+            guard let count = document.int64(submissions), count >= 1 else { throw invalid("submissions must be a positive integer") }
+            histogram.submissions = count
+        }
+        return histogram
+    }
+
+    private static func read(_ document: JSONDocument, _ node: Int, kind: HistogramKind) -> Histogram? {
+        guard let rangeNode = document.member(node, "range"), document.childCount(rangeNode) == 2,
             let countNode = document.member(node, "bucket_count"), let bucketCount = document.int64(countNode),
             let sumNode = document.member(node, "sum"), let valuesNode = document.member(node, "values")
         else { return nil }

@@ -50,62 +50,71 @@ public final class JSONSchemaValidator: Sendable {
 }
 
 /// One validation pass over one document.
-struct SchemaValidation {
+///
+/// A class, so that the path closures created per member capture one reference instead of
+/// copying (and retaining) the schema and document arrays.
+final class SchemaValidation {
     let schemas: [CompiledSchema]
     let document: JSONDocument
 
     typealias Path = () -> JSONPath
 
+    init(schemas: [CompiledSchema], document: JSONDocument) {
+        self.schemas = schemas
+        self.document = document
+    }
+
     func validate(_ schemaIndex: Int, _ node: Int, _ path: Path) throws(JSONViolation) {
-        let keywords = schemas[schemaIndex].keywords
-        if let constant = keywords.constant {
+        // Keep the class reference: copying the keywords struct would retain every array in it.
+        let schema = schemas[schemaIndex]
+        if let constant = schema.keywords.constant {
             if !constant { throw JSONViolation(path: path(), message: "no value is allowed here (false schema)") }
             return
         }
-        if let reference = keywords.reference {
+        if let reference = schema.keywords.reference {
             try validate(reference, node, path)
             return
         }
-        if let types = keywords.types, !matches(types, node) {
+        if let types = schema.keywords.types, !matches(types, node) {
             throw JSONViolation(
                 path: path(), message: "expected type \(types.description), found \(describe(node)) (type)")
         }
-        if let allowed = keywords.allowedValues, !allowed.contains(where: { equals(node, $0) }) {
+        if let allowed = schema.keywords.allowedValues, !allowed.contains(where: { equals(node, $0) }) {
             let list = allowed.map(\.description).joined(separator: ", ")
             throw JSONViolation(path: path(), message: "value \(describe(node)) is not one of [\(list)] (enum)")
         }
-        if let constant = keywords.constValue, !equals(node, constant) {
+        if let constant = schema.keywords.constValue, !equals(node, constant) {
             throw JSONViolation(path: path(), message: "value \(describe(node)) is not \(constant) (const)")
         }
 
         switch document.kind(node) {
-        case .integer, .double: try validateNumber(keywords, node, path)
-        case .string: try validateString(keywords, node, path)
-        case .array: try validateArray(keywords, node, path)
-        case .object: try validateObject(keywords, node, path)
+        case .integer, .double: try validateNumber(schema, node, path)
+        case .string: try validateString(schema, node, path)
+        case .array: try validateArray(schema, node, path)
+        case .object: try validateObject(schema, node, path)
         case .null, .bool: break
         }
-        try validateCombinations(keywords, node, path)
+        try validateCombinations(schema, node, path)
     }
 
     // MARK: Scalars
 
-    private func validateNumber(_ keywords: SchemaKeywords, _ node: Int, _ path: Path) throws(JSONViolation) {
+    private func validateNumber(_ schema: CompiledSchema, _ node: Int, _ path: Path) throws(JSONViolation) {
         let value = document.double(node) ?? 0
-        let text = document.rawText(node)
-        if let minimum = keywords.minimum, value < minimum {
+        var text: String { document.rawText(node) }
+        if let minimum = schema.keywords.minimum, value < minimum {
             throw JSONViolation(path: path(), message: "value \(text) is less than the minimum \(format(minimum)) (minimum)")
         }
-        if let maximum = keywords.maximum, value > maximum {
+        if let maximum = schema.keywords.maximum, value > maximum {
             throw JSONViolation(path: path(), message: "value \(text) is greater than the maximum \(format(maximum)) (maximum)")
         }
-        if let bound = keywords.exclusiveMinimum, value <= bound {
+        if let bound = schema.keywords.exclusiveMinimum, value <= bound {
             throw JSONViolation(path: path(), message: "value \(text) is not greater than \(format(bound)) (exclusiveMinimum)")
         }
-        if let bound = keywords.exclusiveMaximum, value >= bound {
+        if let bound = schema.keywords.exclusiveMaximum, value >= bound {
             throw JSONViolation(path: path(), message: "value \(text) is not less than \(format(bound)) (exclusiveMaximum)")
         }
-        if let divisor = keywords.multipleOf, divisor > 0 {
+        if let divisor = schema.keywords.multipleOf, divisor > 0 {
             let quotient = value / divisor
             if quotient.isFinite, abs(quotient - quotient.rounded()) > 1e-9 * max(1, abs(quotient)) {
                 throw JSONViolation(path: path(), message: "value \(text) is not a multiple of \(format(divisor)) (multipleOf)")
@@ -113,24 +122,24 @@ struct SchemaValidation {
         }
     }
 
-    private func validateString(_ keywords: SchemaKeywords, _ node: Int, _ path: Path) throws(JSONViolation) {
-        if keywords.minLength != nil || keywords.maxLength != nil {
+    private func validateString(_ schema: CompiledSchema, _ node: Int, _ path: Path) throws(JSONViolation) {
+        if schema.keywords.minLength != nil || schema.keywords.maxLength != nil {
             // JSON Schema counts characters as Unicode code points, not bytes.
             let length = document.withStringBytes(node) { bytes in bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
-            if let minimum = keywords.minLength, length < minimum {
+            if let minimum = schema.keywords.minLength, length < minimum {
                 throw JSONViolation(
                     path: path(), message: "string \(document.rawText(node)) is shorter than \(minimum) characters (minLength)")
             }
-            if let maximum = keywords.maxLength, length > maximum {
+            if let maximum = schema.keywords.maxLength, length > maximum {
                 throw JSONViolation(
                     path: path(), message: "string \(document.rawText(node)) is longer than \(maximum) characters (maxLength)")
             }
         }
-        if let pattern = keywords.pattern, !document.withStringBytes(node, pattern.matches) {
+        if let pattern = schema.keywords.pattern, !document.withStringBytes(node, pattern.matches) {
             throw JSONViolation(
                 path: path(), message: "string \(document.rawText(node)) does not match pattern \"\(pattern.source)\" (pattern)")
         }
-        if let format = keywords.format, !SchemaFormats.matches(format, document.string(node) ?? "") {
+        if let format = schema.keywords.format, !SchemaFormats.matches(format, document.string(node) ?? "") {
             throw JSONViolation(
                 path: path(), message: "string \(document.rawText(node)) is not a valid \(format) (format)")
         }
@@ -138,16 +147,16 @@ struct SchemaValidation {
 
     // MARK: Arrays
 
-    private func validateArray(_ keywords: SchemaKeywords, _ node: Int, _ path: Path) throws(JSONViolation) {
+    private func validateArray(_ schema: CompiledSchema, _ node: Int, _ path: Path) throws(JSONViolation) {
         let count = document.childCount(node)
-        if let minimum = keywords.minItems, count < minimum {
+        if let minimum = schema.keywords.minItems, count < minimum {
             throw JSONViolation(path: path(), message: "array has \(count) items, fewer than \(minimum) (minItems)")
         }
-        if let maximum = keywords.maxItems, count > maximum {
+        if let maximum = schema.keywords.maxItems, count > maximum {
             throw JSONViolation(path: path(), message: "array has \(count) items, more than \(maximum) (maxItems)")
         }
         let elements = document.elements(node)
-        if keywords.uniqueItems {
+        if schema.keywords.uniqueItems {
             for first in elements.indices {
                 for second in elements.indices where second > first && deepEquals(elements[first], elements[second]) {
                     throw JSONViolation(
@@ -157,33 +166,33 @@ struct SchemaValidation {
             }
         }
         for (position, element) in elements.enumerated() {
-            let schema: Int?
-            if let tuple = keywords.tupleItems {
-                schema = position < tuple.count ? tuple[position] : keywords.additionalItems
+            let itemSchema: Int?
+            if let tuple = schema.keywords.tupleItems {
+                itemSchema = position < tuple.count ? tuple[position] : schema.keywords.additionalItems
             } else {
-                schema = keywords.items
+                itemSchema = schema.keywords.items
             }
-            if let schema { try validate(schema, element) { path().appending(index: position) } }
+            if let itemSchema { try validate(itemSchema, element) { path().appending(index: position) } }
         }
-        if let contains = keywords.contains, !elements.contains(where: { isValid(contains, $0) }) {
+        if let contains = schema.keywords.contains, !elements.contains(where: { isValid(contains, $0) }) {
             throw JSONViolation(path: path(), message: "no item matches the contains schema (contains)")
         }
     }
 
     // MARK: Objects
 
-    private func validateObject(_ keywords: SchemaKeywords, _ node: Int, _ path: Path) throws(JSONViolation) {
-        for name in keywords.required where document.member(node, name) == nil {
+    private func validateObject(_ schema: CompiledSchema, _ node: Int, _ path: Path) throws(JSONViolation) {
+        for name in schema.keywords.required where document.member(node, name) == nil {
             throw JSONViolation(path: path().appending(name), message: "required member \"\(name)\" is missing (required)")
         }
         let count = document.childCount(node)
-        if let minimum = keywords.minProperties, count < minimum {
+        if let minimum = schema.keywords.minProperties, count < minimum {
             throw JSONViolation(path: path(), message: "object has \(count) members, fewer than \(minimum) (minProperties)")
         }
-        if let maximum = keywords.maxProperties, count > maximum {
+        if let maximum = schema.keywords.maxProperties, count > maximum {
             throw JSONViolation(path: path(), message: "object has \(count) members, more than \(maximum) (maxProperties)")
         }
-        for dependency in keywords.dependencies where document.member(node, dependency.name) != nil {
+        for dependency in schema.keywords.dependencies where document.member(node, dependency.name) != nil {
             for name in dependency.required ?? [] where document.member(node, name) == nil {
                 throw JSONViolation(
                     path: path().appending(name),
@@ -196,7 +205,7 @@ struct SchemaValidation {
         document.forEachMember(node) { key, value in
             guard failure == nil else { return }
             do throws(JSONViolation) {
-                try validateMember(keywords, key, value, path)
+                try validateMember(schema, key, value, path)
             } catch {
                 failure = error
             }
@@ -204,13 +213,13 @@ struct SchemaValidation {
         if let failure { throw failure }
     }
 
-    private func validateMember(_ keywords: SchemaKeywords, _ key: Int, _ value: Int, _ path: Path) throws(JSONViolation) {
+    private func validateMember(_ schema: CompiledSchema, _ key: Int, _ value: Int, _ path: Path) throws(JSONViolation) {
         func memberPath() -> JSONPath { path().appending(document.string(key) ?? "") }
-        if let names = keywords.propertyNames {
+        if let names = schema.keywords.propertyNames {
             try validate(names, key, memberPath)
         }
         var matched = false
-        for property in keywords.properties {
+        for property in schema.keywords.properties {
             let equal = property.name.withUnsafeBufferPointer { document.keyEquals(key, $0) }
             if equal {
                 matched = true
@@ -218,11 +227,11 @@ struct SchemaValidation {
                 break
             }
         }
-        for pattern in keywords.patternProperties where document.withStringBytes(key, pattern.regex.matches) {
+        for pattern in schema.keywords.patternProperties where document.withStringBytes(key, pattern.regex.matches) {
             matched = true
             try validate(pattern.schema, value, memberPath)
         }
-        if !matched, let additional = keywords.additionalProperties {
+        if !matched, let additional = schema.keywords.additionalProperties {
             if schemas[additional].keywords.constant == false {
                 throw JSONViolation(
                     path: memberPath(), message: "member \(document.rawText(key)) is not allowed (additionalProperties)")
@@ -233,14 +242,14 @@ struct SchemaValidation {
 
     // MARK: Combinations
 
-    private func validateCombinations(_ keywords: SchemaKeywords, _ node: Int, _ path: Path) throws(JSONViolation) {
-        for schema in keywords.allOf { try validate(schema, node, path) }
-        if !keywords.anyOf.isEmpty {
+    private func validateCombinations(_ schema: CompiledSchema, _ node: Int, _ path: Path) throws(JSONViolation) {
+        for part in schema.keywords.allOf { try validate(part, node, path) }
+        if !schema.keywords.anyOf.isEmpty {
             var firstFailure: JSONViolation?
             var anyMatched = false
-            for schema in keywords.anyOf {
+            for alternative in schema.keywords.anyOf {
                 do throws(JSONViolation) {
-                    try validate(schema, node, path)
+                    try validate(alternative, node, path)
                     anyMatched = true
                     break
                 } catch {
@@ -250,18 +259,18 @@ struct SchemaValidation {
             if !anyMatched {
                 let reason = firstFailure.map { ", the first because \($0.path): \($0.message)" } ?? ""
                 throw JSONViolation(
-                    path: path(), message: "value matches none of the \(keywords.anyOf.count) schemas\(reason) (anyOf)")
+                    path: path(), message: "value matches none of the \(schema.keywords.anyOf.count) schemas\(reason) (anyOf)")
             }
         }
-        if !keywords.oneOf.isEmpty {
-            let matches = keywords.oneOf.filter { isValid($0, node) }.count
+        if !schema.keywords.oneOf.isEmpty {
+            let matches = schema.keywords.oneOf.filter { isValid($0, node) }.count
             if matches != 1 {
                 throw JSONViolation(
                     path: path(),
-                    message: "value matches \(matches) of the \(keywords.oneOf.count) schemas instead of exactly one (oneOf)")
+                    message: "value matches \(matches) of the \(schema.keywords.oneOf.count) schemas instead of exactly one (oneOf)")
             }
         }
-        if let not = keywords.not, isValid(not, node) {
+        if let not = schema.keywords.not, isValid(not, node) {
             throw JSONViolation(path: path(), message: "value matches a schema it must not match (not)")
         }
     }

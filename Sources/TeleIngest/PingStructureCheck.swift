@@ -123,15 +123,28 @@ struct PingStructureCheck {
         if let failure { throw failure }
     }
 
-    private func checkHistogram(_ histogram: Int, path: Path) throws(JSONViolation) {
+    /// Returns the first problem of a standalone histogram value, whose path starts at `$`.
+    /// With `requireType` false, `histogram_type` may be absent (the caller reads `kind`).
+    func histogramViolation(_ histogram: Int, requireType: Bool) -> JSONViolation? {
+        do {
+            try checkHistogram(histogram, requireType: requireType) { .root }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func checkHistogram(_ histogram: Int, requireType: Bool = true, path: Path) throws(JSONViolation) {
         guard document.kind(histogram) == .object else {
             throw JSONViolation(path: path(), message: "expected a histogram object, found a \(document.kind(histogram).name)")
         }
-        let type = try requireMember(histogram, "histogram_type", kind: .integer, path: path)
-        guard let code = document.int64(type), HistogramKind(rawValue: Int(code)) != nil else {
-            throw JSONViolation(
-                path: path().appending("histogram_type"),
-                message: "histogram type \(document.rawText(type)) is not one of 0 to 5")
+        if requireType || document.member(histogram, "histogram_type") != nil {
+            let type = try requireMember(histogram, "histogram_type", kind: .integer, path: path)
+            guard let code = document.int64(type), HistogramKind(rawValue: Int(code)) != nil else {
+                throw JSONViolation(
+                    path: path().appending("histogram_type"),
+                    message: "histogram type \(document.rawText(type)) is not one of 0 to 5")
+            }
         }
         let bucketCount = try requireMember(histogram, "bucket_count", kind: .integer, path: path)
         if let count = document.int64(bucketCount), count < 1 || count > Int64(Int32.max) {

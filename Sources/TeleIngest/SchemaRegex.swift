@@ -59,6 +59,9 @@ struct SchemaRegex: Sendable {
         return text.withUTF8 { matches($0) }
     }
 
+    // NOTE: an unanchored pattern that starts with an unbounded repetition and fails costs
+    // time quadratic in the input length, and a repeated group recurses once per iteration.
+    // Single-scalar repetitions such as `.*` or `[0-9]+` run in a loop.
     private func search(_ input: UnsafeBufferPointer<UInt32>) -> Bool {
         let lastStart = anchoredAtStart ? 0 : input.count
         for start in 0...lastStart {
@@ -106,9 +109,37 @@ struct SchemaRegex: Sendable {
             }
         }
 
+        /// Matches a repetition of a node that always consumes exactly one scalar.
+        ///
+        /// The run of matching scalars is measured with a loop and the continuation is tried
+        /// at each length, so `.*` over a long string does not recurse once per character.
+        func matchSingleScalarRepetition(
+            _ node: Node, min: Int, max: Int, greedy: Bool, _ position: Int, _ next: (Int) -> Bool
+        ) -> Bool {
+            var length = 0
+            while length < max, position + length < input.count, matchNode(node, position + length, { _ in true }) {
+                length += 1
+            }
+            guard length >= min else { return false }
+            if greedy {
+                for count in stride(from: length, through: min, by: -1) where next(position + count) { return true }
+            } else {
+                for count in min...length where next(position + count) { return true }
+            }
+            return false
+        }
+
         func matchRepetition(
             _ node: Node, min: Int, max: Int, greedy: Bool, count: Int, _ position: Int, _ next: (Int) -> Bool
         ) -> Bool {
+            switch node {
+            case .scalar, .any, .set:
+                if count == 0 {
+                    return matchSingleScalarRepetition(node, min: min, max: max, greedy: greedy, position, next)
+                }
+            default:
+                break
+            }
             // An iteration that consumes nothing cannot lead anywhere new, so it stops the loop.
             func tryMore() -> Bool {
                 count < max

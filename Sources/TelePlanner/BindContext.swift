@@ -6,7 +6,7 @@ import TeleExecution
 import TeleStorage
 import TeleSyntax
 
-/// What every level of one `plan` call shares: the snapshot, the parameters and a depth
+/// The state all levels of one `plan` call share: the snapshot, the parameters and a depth
 /// counter that keeps deep expressions and nested queries from overflowing the stack.
 final class BindSession {
     let snapshot: any Snapshot
@@ -80,15 +80,15 @@ final class BindContext {
         self.ctes = ctes
     }
 
-    /// A context for a FROM subquery or CTE body: it sees the same outer levels as this one
-    /// and fills this level's slots, but none of this level's own FROM columns.
+    /// Creates the context of a FROM subquery or CTE body. It resolves names in the same outer
+    /// levels as this one and fills this level's slots, but cannot read this level's FROM columns.
     func derived() -> BindContext {
         let context = BindContext(session: session, outer: outer, ctes: ctes)
         context.slotOwnerReference = slotOwner
         return context
     }
 
-    /// A context for a subquery in an expression: its outer level is this one.
+    /// Creates the context of a subquery in an expression, whose outer level is this one.
     func subquery() -> BindContext {
         BindContext(session: session, outer: self, ctes: ctes)
     }
@@ -115,7 +115,7 @@ final class BindContext {
         return .outerReference(slot: correlatedValues.count - 1, type: expression.type)
     }
 
-    /// Whether `table` names a FROM item in this level or an enclosing one.
+    /// Returns whether `table` names a FROM item in this level or an enclosing one.
     func knowsTable(_ table: String) -> Bool {
         scope.hasTable(table) || (outer?.knowsTable(table) ?? false)
     }

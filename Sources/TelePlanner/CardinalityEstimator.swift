@@ -1,8 +1,8 @@
 // Row-count estimates for choosing the build side of hash joins and for EXPLAIN.
 //
-// Scans start from the table's exact row count; every filter conjunct multiplies by a
-// fixed guess of its selectivity, as systems without column histograms do: 0.1 for an
-// equality or IS NULL, 0.33 for a range comparison, 0.5 for anything else.
+// Scans start from the table's exact row count. Every filter conjunct multiplies it by a
+// fixed guess of its selectivity, because no column histograms exist yet. The guesses are
+// 0.1 for an equality or IS NULL, 0.33 for a range comparison and 0.5 for anything else.
 
 import TeleCore
 import TeleExecution

@@ -3,11 +3,16 @@
 //   WHERE x > 1 + 1                 ->  WHERE x > 2
 //   WHERE TRUE AND x = 1            ->  WHERE x = 1
 //   WHERE x = 1 OR TRUE             ->  (filter removed)
+//   WHERE x / 0 = NULL              ->  no rows, without evaluating x / 0
 //   CASE WHEN FALSE THEN a ELSE b   ->  b
 //   abs(NULL)                       ->  NULL
 //
+// Operators are strict, so one NULL operand makes the result NULL whatever the other side
+// is; PostgreSQL's planner folds them the same way. A filter that folds to FALSE or NULL
+// becomes an empty input, so the plan below it never runs.
+//
 // A constant expression that fails (1/0) is left as written, because it may sit in a CASE
-// branch that never runs; execution reports the error if it is reached.
+// branch that never runs. Execution reports the error if the row reaches it.
 
 import TeleCore
 import TeleExecution
@@ -15,7 +20,7 @@ import TeleExecution
 enum ConstantFolding {
     static func apply(_ plan: LogicalPlan) -> LogicalPlan {
         let folded = plan.mapExpressions(fold)
-        return removeTrueFilters(folded)
+        return simplifyFilters(folded)
     }
 
     static func fold(_ expression: BoundExpression) -> BoundExpression {
@@ -36,8 +41,25 @@ enum ConstantFolding {
         }
     }
 
+    /// Operators whose result is NULL when any operand is NULL.
+    private static let strictOperators: Set<String> = [
+        "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "||", "~", "~*", "!~", "!~*", "negate",
+    ]
+
+    private static func isNullConstant(_ expression: BoundExpression) -> Bool {
+        if case .constant(.null, _) = expression { return true }
+        return false
+    }
+
     private static func foldNode(_ node: BoundExpression) -> BoundExpression? {
         switch node {
+        case .function(let function, let arguments)
+        where strictOperators.contains(function.name) && arguments.contains(where: isNullConstant):
+            return .constant(.null, type: function.returnType)
+        case .inList(let operand, let list, _) where isNullConstant(operand) && !list.isEmpty:
+            return .constant(.null, type: .boolean)
+        case .like(let operand, let pattern, _, _, _) where isNullConstant(operand) || isNullConstant(pattern):
+            return .constant(.null, type: .boolean)
         case .and(let operands):
             return foldLogical(operands, absorbing: false, isAnd: true)
         case .or(let operands):
@@ -108,13 +130,23 @@ enum ConstantFolding {
         return .caseWhen(branches: kept, elseResult: elseResult, type: type)
     }
 
-    /// Removes filters whose predicate folded to TRUE.
-    private static func removeTrueFilters(_ plan: LogicalPlan) -> LogicalPlan {
+    /// Removes filters whose predicate folded to TRUE and replaces a filter or scan whose
+    /// predicate folded to FALSE or NULL with an input of no rows.
+    private static func simplifyFilters(_ plan: LogicalPlan) -> LogicalPlan {
         plan.rewriteBottomUp { node in
-            if case .filter(let input, let predicate) = node, case .constant(.boolean(true), _) = predicate {
-                return input
+            switch node {
+            case .filter(let input, let predicate):
+                guard let flag = constantBool(predicate) else { return nil }
+                return flag == true ? input : .values(types: input.outputTypes, rows: [])
+            case .scan(let scan):
+                let rejectsAll = scan.filters.contains { filter in
+                    guard let flag = constantBool(filter) else { return false }
+                    return flag != true
+                }
+                return rejectsAll ? .values(types: node.outputTypes, rows: []) : nil
+            default:
+                return nil
             }
-            return nil
         }
     }
 }

@@ -6,12 +6,13 @@ import TeleCore
 import TeleExecution
 
 enum ExpressionPrinter {
-    /// The expression with each column written as its name in `names`.
+    /// Prints the expression with each column written as its name in `names`.
     static func text(_ expression: BoundExpression, names: [String]) -> String {
         render(expression) { index in index < names.count ? names[index] : "#\(index)" }
     }
 
-    /// The expression with columns written by position: equal keys mean equal expressions.
+    /// Prints the expression with columns written by position, so equal keys mean equal
+    /// expressions.
     static func key(_ expression: BoundExpression) -> String {
         render(expression) { "#\($0)" }
     }

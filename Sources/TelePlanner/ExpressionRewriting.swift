@@ -90,7 +90,7 @@ enum ExpressionRewriting {
         }
     }
 
-    /// The input column positions the expression reads.
+    /// Returns the input column positions the expression reads.
     static func columnsUsed(_ expression: BoundExpression) -> Set<Int> {
         var used = Set<Int>()
         visit(expression) { node in

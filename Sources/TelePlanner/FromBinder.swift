@@ -34,14 +34,14 @@ extension BindContext {
                 .featureNotSupported, "table function \"\(name)\" is not supported",
                 hint: "Select from a table, a view or a subquery.", position: position)
         case .join(let kind, let left, let right, let condition):
-            return try bindJoin(kind, left, right, condition)
+            return try session.descend(at: nil) { try bindJoin(kind, left, right, condition) }
         }
     }
 
     private func bindNamedTable(_ name: String, alias: String?, position: SourcePosition) throws -> (LogicalPlan, Scope) {
         if let cte = ctes[name] {
             let context = derived()
-            // A CTE sees the CTEs defined before it, not itself.
+            // A CTE body may use the other CTEs but not itself.
             context.ctes[name] = nil
             let bound = try session.descend(at: position) { try context.bindStatement(cte.query) }
             return try derivedTable(bound, alias: alias ?? name, columnAliases: cte.columns, position: position)
@@ -73,13 +73,13 @@ extension BindContext {
         }
         session.viewsInExpansion.append(view.name)
         defer { session.viewsInExpansion.removeLast() }
-        // A view sees no CTEs or columns of the query that uses it.
+        // A view resolves no CTEs or columns of the query that uses it.
         let context = BindContext(session: session, outer: nil, ctes: [:])
         let bound = try session.descend(at: position) { try context.bindStatement(query) }
         return try derivedTable(bound, alias: alias ?? view.name, columnAliases: view.columnNames, position: position)
     }
 
-    /// The scope of a subquery, CTE or view in FROM, renamed by its column aliases.
+    /// Builds the scope of a subquery, CTE or view in FROM, renamed by its column aliases.
     private func derivedTable(_ bound: BoundQuery, alias: String?, columnAliases: [String], position: SourcePosition?)
         throws -> (LogicalPlan, Scope)
     {

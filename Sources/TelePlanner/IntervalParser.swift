@@ -37,23 +37,44 @@ enum IntervalParser {
         return result
     }
 
-    /// Adds `amount` of `unit` to `interval`; false for an unknown unit.
+    private enum Field { case months, days, micros }
+
+    /// Each unit as the field it adds to and how many of that field one unit is.
+    private static let units: [String: (Field, Double)] = [
+        "microsecond": (.micros, 1), "us": (.micros, 1),
+        "millisecond": (.micros, 1_000), "ms": (.micros, 1_000),
+        "second": (.micros, 1_000_000), "sec": (.micros, 1_000_000), "s": (.micros, 1_000_000),
+        "minute": (.micros, 60_000_000), "min": (.micros, 60_000_000), "m": (.micros, 60_000_000),
+        "hour": (.micros, 3_600_000_000), "hr": (.micros, 3_600_000_000), "h": (.micros, 3_600_000_000),
+        "day": (.days, 1), "d": (.days, 1), "week": (.days, 7), "w": (.days, 7),
+        "month": (.months, 1), "mon": (.months, 1), "year": (.months, 12), "yr": (.months, 12), "y": (.months, 12),
+    ]
+
+    /// Adds `amount` of `unit` to `interval`, or returns false for an unknown unit.
+    ///
+    /// A fraction of a month carries into days (30 to a month) and a fraction of a day into
+    /// microseconds, as PostgreSQL does for `'1.5 days'`.
     private static func add(_ amount: Double, unit: String, to interval: inout Interval) throws -> Bool {
         // Bounded so that every conversion below fits Int32 months and days.
         guard amount.isFinite, abs(amount) < 100_000_000 else { return false }
-        var name = unit.lowercased()
-        if name.hasSuffix("s") && name.count > 1 && name != "s" { name.removeLast() }
-        switch name {
-        case "microsecond", "us": interval.micros &+= Int64(amount)
-        case "millisecond", "ms": interval.micros &+= Int64(amount * 1_000)
-        case "second", "sec": interval.micros &+= Int64(amount * 1_000_000)
-        case "minute", "min": interval.micros &+= Int64(amount * 60_000_000)
-        case "hour", "hr", "h": interval.micros &+= Int64(amount * 3_600_000_000)
-        case "day", "d": interval.days &+= Int32(amount)
-        case "week", "w": interval.days &+= Int32(amount * 7)
-        case "month", "mon": interval.months &+= Int32(amount)
-        case "year", "yr", "y": interval.months &+= Int32(amount * 12)
-        default: return false
+        let lower = unit.lowercased()
+        let singular = lower.hasSuffix("s") ? String(lower.dropLast()) : lower
+        guard let (field, factor) = units[lower] ?? units[singular] else { return false }
+        let total = amount * factor
+        switch field {
+        case .micros:
+            interval.micros &+= Int64(total.rounded())
+        case .days:
+            let whole = total.rounded(.towardZero)
+            interval.days &+= Int32(whole)
+            interval.micros &+= Int64(((total - whole) * 86_400_000_000).rounded())
+        case .months:
+            let whole = total.rounded(.towardZero)
+            interval.months &+= Int32(whole)
+            let days = (total - whole) * 30
+            let wholeDays = days.rounded(.towardZero)
+            interval.days &+= Int32(wholeDays)
+            interval.micros &+= Int64(((days - wholeDays) * 86_400_000_000).rounded())
         }
         return true
     }
@@ -62,11 +83,13 @@ enum IntervalParser {
     private static func parseClock(_ text: String) -> Int64? {
         let negative = text.hasPrefix("-")
         let parts = (negative ? String(text.dropFirst()) : text).split(separator: ":")
-        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1])
+        // Bounded so that the microsecond total below cannot overflow.
+        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1]),
+            hours.magnitude < 100_000_000, minutes.magnitude < 100_000_000
         else { return nil }
         var micros = hours * 3_600_000_000 + minutes * 60_000_000
         if parts.count == 3 {
-            guard let seconds = Double(parts[2]) else { return nil }
+            guard let seconds = Double(parts[2]), seconds.isFinite, abs(seconds) < 1e12 else { return nil }
             micros += Int64((seconds * 1_000_000).rounded())
         }
         return negative ? -micros : micros

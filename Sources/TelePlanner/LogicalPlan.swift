@@ -2,7 +2,7 @@
 // them and the physical planner picks operators.
 //
 // Every node produces an ordered list of columns. Expressions inside a node refer to the
-// columns of its input by position (`BoundExpression.column(index:)`); a join's condition
+// columns of its input by position (`BoundExpression.column(index:)`). A join's condition
 // refers to the left columns followed by the right columns.
 
 import TeleCore

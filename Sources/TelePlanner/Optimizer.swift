@@ -1,5 +1,5 @@
 // The optimizer: a fixed sequence of rewrite rules over the logical plan. Each rule lives
-// in its own file with a before/after example; this file holds the order and the TopN rule.
+// in its own file with a before/after example; this file contains the rule order, the TopN rule and the projection merge.
 
 import TeleCore
 import TeleExecution
@@ -10,9 +10,12 @@ enum Optimizer {
         plan = FilterPushdown.apply(plan)
         // Pushed predicates may have become constant after substitution.
         plan = ConstantFolding.apply(plan)
+        plan = JoinOrdering.apply(plan)
+        plan = countRowsFromMetadata(plan)
         plan = introduceTopN(plan)
         plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)
+        plan = removeIdentityProjections(plan)
         plan = ZoneMapPredicates.apply(plan)
         return plan
     }
@@ -36,8 +39,8 @@ enum Optimizer {
         }
     }
 
-    /// Two stacked projections become one, with the lower expressions substituted into the
-    /// upper ones. Skipped when a lower expression is non-deterministic or holds a subquery,
+    /// Merges two stacked projections into one, substituting the lower expressions into the
+    /// upper ones. Skipped when a lower expression is non-deterministic or contains a subquery,
     /// because substitution could evaluate it more than once.
     ///
     ///   Projection [id AS ping_id] (Projection [id] (Scan))  ->  Projection [id AS ping_id] (Scan)
@@ -48,6 +51,40 @@ enum Optimizer {
             else { return nil }
             let merged = outer.map { ExpressionRewriting.substitute($0, with: inner) }
             return .projection(input, expressions: merged, names: names)
+        }
+    }
+
+    /// Drops a projection that outputs a scan's columns unchanged, as pruning leaves when the
+    /// scan already reads only the selected columns. Result column names come from the
+    /// binder, so only EXPLAIN loses the projection's names.
+    ///
+    ///   Projection [n] (Scan nums columns=[n])  ->  Scan nums columns=[n]
+    static func removeIdentityProjections(_ plan: LogicalPlan) -> LogicalPlan {
+        plan.rewriteBottomUp { node in
+            guard case .projection(let input, let expressions, _) = node, case .scan = input,
+                expressions.count == input.columnCount
+            else { return nil }
+            for (position, expression) in expressions.enumerated() {
+                guard case .column(let index, _) = expression, index == position else { return nil }
+            }
+            return input
+        }
+    }
+
+    /// Computes `count(*)` over a whole table from the row counts of its row groups instead
+    /// of reading a column, because a scan would produce exactly those rows.
+    ///
+    ///   Aggregate [count(*)] (Scan pings)  ->  Values [(rows of pings)]
+    static func countRowsFromMetadata(_ plan: LogicalPlan) -> LogicalPlan {
+        plan.rewriteBottomUp { node in
+            guard case .aggregate(.scan(let scan), let keys, let aggregates) = node, keys.isEmpty, scan.filters.isEmpty,
+                !aggregates.isEmpty,
+                aggregates.allSatisfy({ $0.function.name == "count" && $0.arguments.isEmpty && $0.filter == nil })
+            else { return nil }
+            let row = aggregates.map { aggregate in
+                BoundExpression.constant(.integer(Int64(scan.table.rowCount)), type: aggregate.function.returnType)
+            }
+            return .values(types: aggregates.map(\.function.returnType), rows: [row])
         }
     }
 }

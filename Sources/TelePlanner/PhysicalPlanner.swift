@@ -1,8 +1,8 @@
 // Physical planning: picks an execution operator for every logical node and records the
 // EXPLAIN line of each, with the estimated rows.
 //
-// Joins with at least one equality between the two sides become hash joins, building the
-// hash table on the side with fewer estimated rows; other joins use a nested loop.
+// Joins with at least one equality between the two sides become hash joins, which build
+// their hash table on the side with fewer estimated rows. Other joins use a nested loop.
 
 import TeleCore
 import TeleExecution
@@ -11,9 +11,16 @@ import TeleExecution
 struct ExplainNode {
     var line: String
     var children: [ExplainNode] = []
+    /// Rendered plans of the subqueries in this operator's expressions, each with a title.
+    var subplans: [(title: String, plan: String)] = []
 
     func render(indent: Int = 0) -> String {
-        var text = String(repeating: "  ", count: indent) + line + "\n"
+        let pad = String(repeating: "  ", count: indent)
+        var text = pad + line + "\n"
+        for subplan in subplans {
+            text += pad + "  " + subplan.title + "\n"
+            for planLine in subplan.plan.split(separator: "\n") { text += pad + "    " + planLine + "\n" }
+        }
         for child in children { text += child.render(indent: indent + 1) }
         return text
     }
@@ -21,6 +28,45 @@ struct ExplainNode {
 
 enum PhysicalPlanner {
     static func build(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+        var (built, explain) = try buildNode(plan)
+        explain.subplans = subplans(in: ownExpressions(plan))
+        return (built, explain)
+    }
+
+    /// Returns the expressions a node evaluates itself, not those of its inputs.
+    private static func ownExpressions(_ plan: LogicalPlan) -> [BoundExpression] {
+        switch plan {
+        case .scan(let scan): return scan.filters
+        case .values(_, let rows): return rows.flatMap { $0 }
+        case .filter(_, let predicate): return [predicate]
+        case .projection(_, let expressions, _): return expressions
+        case .aggregate(_, let keys, let aggregates):
+            return keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+        case .join(_, _, _, let condition): return condition.map { [$0] } ?? []
+        case .sort(_, let keys), .topN(_, let keys, _, _): return keys.map(\.expression)
+        case .limit, .distinct, .setOperation, .unionAll: return []
+        }
+    }
+
+    private static func subplans(in expressions: [BoundExpression]) -> [(title: String, plan: String)] {
+        var found: [(title: String, plan: String)] = []
+        for expression in expressions {
+            ExpressionRewriting.visit(expression) { node in
+                guard case .subquery(let subquery) = node else { return }
+                var title: String
+                switch subquery.kind {
+                case .scalar: title = "SubPlan scalar"
+                case .exists(let negated): title = negated ? "SubPlan NOT EXISTS" : "SubPlan EXISTS"
+                case .inSubquery(_, let negated): title = negated ? "SubPlan NOT IN" : "SubPlan IN"
+                }
+                if !subquery.correlatedValues.isEmpty { title += " correlated" }
+                found.append((title, subquery.explain))
+            }
+        }
+        return found
+    }
+
+    private static func buildNode(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
         let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
         switch plan {
         case .scan(let scan):

@@ -43,8 +43,8 @@ public final class Planner {
         return PlannedQuery(root: root, columns: columns)
     }
 
-    /// The optimized plan of a query as an indented tree, one operator a line, with the
-    /// pushed filters, zone-map predicates, join keys and estimated rows shown.
+    /// Returns the optimized plan of a query as an indented tree, one operator a line, with
+    /// the pushed filters, zone-map predicates, join keys and estimated rows shown.
     public func explain(_ query: SelectStatement) throws -> String {
         try explain(query, parameters: [])
     }
@@ -58,11 +58,11 @@ public final class Planner {
     /// VALUES rows, UPDATE SET and DELETE/UPDATE WHERE. Subqueries are allowed.
     ///
     /// Columns are qualified by `alias`, or by the table name when it is nil. Column
-    /// positions are the table's column positions.
-    public func bindExpression(_ expression: Expression, over table: TableSchema?, alias: String?) throws
-        -> BoundExpression
-    {
-        let session = BindSession(snapshot: snapshot, parameters: [])
+    /// positions are the table's column positions. `parameters` fill $1, $2... as in `plan`.
+    public func bindExpression(
+        _ expression: Expression, over table: TableSchema?, alias: String?, parameters: [Value] = []
+    ) throws -> BoundExpression {
+        let session = BindSession(snapshot: snapshot, parameters: parameters)
         let context = BindContext(session: session, outer: nil, ctes: [:])
         context.clause = "INSERT, UPDATE or DELETE statements"
         if let table {
@@ -93,7 +93,16 @@ public final class Planner {
     private func bind(_ query: SelectStatement, parameters: [Value]) throws -> BoundQuery {
         let session = BindSession(snapshot: snapshot, parameters: parameters)
         let context = BindContext(session: session, outer: nil, ctes: [:])
-        return try context.bindStatement(query)
+        var bound = try context.bindStatement(query)
+        if bound.types.contains(.null) {
+            // PostgreSQL reports a column of untyped NULLs as text.
+            let expressions = bound.types.enumerated().map { index, type -> BoundExpression in
+                type == .null ? .constant(.null, type: .varchar) : .column(index: index, type: type)
+            }
+            bound.plan = .projection(bound.plan, expressions: expressions, names: bound.names)
+            bound.types = expressions.map(\.type)
+        }
+        return bound
     }
 }
 

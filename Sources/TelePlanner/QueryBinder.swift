@@ -43,7 +43,7 @@ extension BindContext {
         case .values(let rows):
             return try bindValues(rows)
         case .setOperation(let op, let all, let left, let right):
-            return try bindSetOperation(op, all: all, left: left, right: right)
+            return try session.descend(at: nil) { try bindSetOperation(op, all: all, left: left, right: right) }
         }
     }
 
@@ -135,7 +135,8 @@ extension BindContext {
         }
     }
 
-    /// The 0-based position an `ORDER BY 2` or `GROUP BY 2` names, or nil for other expressions.
+    /// Returns the 0-based position an `ORDER BY 2` or `GROUP BY 2` names, or nil for other
+    /// expressions.
     ///
     /// - Throws: 42P10 when the number is out of range.
     func outputOrdinal(_ expression: Expression, count: Int, clause: String = "ORDER BY") throws -> Int? {

@@ -24,10 +24,9 @@ struct Scope: Sendable {
         return seen
     }
 
-    /// The position of a column, nil when the scope has none of that name.
+    /// Returns the position of a column, or nil when the scope has none of that name.
     ///
-    /// - Throws: 42702 when several columns match, 42P01 when `table` is not in this scope
-    ///   and `reportMissingTable` is set.
+    /// - Throws: 42702 when several columns match.
     func resolve(table: String?, name: String, position: SourcePosition?) throws -> Int? {
         var matches: [Int] = []
         for (index, column) in columns.enumerated() where column.name == name {
@@ -49,7 +48,7 @@ struct Scope: Sendable {
 
     func hasTable(_ name: String) -> Bool { columns.contains { $0.table == name } }
 
-    /// The positions `*` or `table.*` expands to.
+    /// Returns the positions `*` or `table.*` expands to.
     func expandWildcard(table: String?) -> [Int] {
         columns.indices.filter { index in
             if let table { return columns[index].table == table }
@@ -57,7 +56,7 @@ struct Scope: Sendable {
         }
     }
 
-    /// The column name closest to `name`, for the hint of an unknown column.
+    /// Returns the column name closest to `name`, for the hint of an unknown column.
     func nearestColumn(to name: String) -> String? {
         nearestName(to: name, among: columns.map(\.name))
     }

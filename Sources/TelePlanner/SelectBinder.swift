@@ -1,8 +1,7 @@
-// Binds one SELECT block: FROM, WHERE (with uncorrelated IN subqueries as semi joins),
-// GROUP BY in all its forms, aggregates, HAVING, the select list, DISTINCT and ORDER BY
-// with hidden sort columns.
+// Binds one SELECT block: FROM, WHERE (see WhereBinder.swift), GROUP BY in all its forms,
+// aggregates, HAVING, the select list, DISTINCT and ORDER BY with hidden sort columns.
 //
-// Aggregates are bound as marker columns (see `AggregateCollector`); once the GROUP BY keys
+// Aggregates are bound as marker columns (see `AggregateCollector`). Once the GROUP BY keys
 // are known, `ungroup` rewrites every expression above the aggregation to read the keys and
 // aggregate results, and reports a column that is neither (42803).
 
@@ -79,53 +78,10 @@ extension BindContext {
         return BoundQuery(plan: plan, names: entries.map(\.name), types: entries.map { $0.bound.type })
     }
 
-    // MARK: WHERE
-
-    /// Binds WHERE. Conjuncts `x IN (uncorrelated subquery)` become semi joins, because a
-    /// NULL or false IN result both drop the row there; the rest become one filter.
-    private func bindWhere(_ whereClause: Expression, over input: LogicalPlan) throws -> LogicalPlan {
-        clause = "WHERE"
-        var plan = input
-        var predicates: [BoundExpression] = []
-        var semiJoins: [(LogicalPlan, BoundExpression)] = []
-        for conjunct in Self.splitConjuncts(whereClause) {
-            if case .inSubquery(let operand, let query, false) = conjunct.kind {
-                let (operandBound, subplan, correlated) = try bindInSubqueryParts(operand, query, position: conjunct.position)
-                if correlated.isEmpty {
-                    semiJoins.append((subplan, operandBound))
-                    continue
-                }
-                let subquery = Self.makeSubquery(
-                    kind: .inSubquery(operand: operandBound, negated: false), type: .boolean, plan: subplan,
-                    correlatedValues: correlated)
-                predicates.append(.subquery(subquery))
-                continue
-            }
-            predicates.append(contentsOf: ExpressionRewriting.conjuncts(try bindCondition(conjunct, clause: "WHERE")))
-        }
-        if let predicate = ExpressionRewriting.conjunction(predicates) {
-            plan = .filter(plan, predicate: predicate)
-        }
-        let leftCount = scope.columns.count
-        for (subplan, operand) in semiJoins {
-            let column = BoundExpression.column(index: leftCount, type: operand.type)
-            let equal = try applyFunction("=", [operand, column], position: whereClause.position)
-            plan = .join(plan, subplan, type: .semi, condition: equal)
-        }
-        return plan
-    }
-
-    static func splitConjuncts(_ expression: Expression) -> [Expression] {
-        if case .binary(.and, let left, let right) = expression.kind {
-            return splitConjuncts(left) + splitConjuncts(right)
-        }
-        return [expression]
-    }
-
     // MARK: GROUP BY
 
-    /// Binds GROUP BY expressions; an integer names a select item, and a name that is not an
-    /// input column may name a select-list alias (input columns win, as in PostgreSQL).
+    /// Binds GROUP BY expressions. An integer names a select item. A name that is not an
+    /// input column may name a select-list alias, because PostgreSQL prefers input columns.
     private func bindGroupKeys(_ core: SelectCore) throws -> [BoundExpression] {
         guard case .expressions(let expressions) = core.groupBy else { return [] }
         clause = "GROUP BY"
@@ -189,7 +145,7 @@ extension BindContext {
         return entries
     }
 
-    /// The column name PostgreSQL gives an unaliased select item.
+    /// Returns the column name PostgreSQL gives an unaliased select item.
     static func derivedName(_ expression: Expression) -> String {
         switch expression.kind {
         case .column(let parts): return parts[parts.count - 1]

@@ -1,6 +1,6 @@
 // Subqueries in expressions: scalar, EXISTS and IN. The inner query is bound in a context
-// whose outer level is the current one; each outer column it uses becomes an outer-reference
-// slot, and the plan is re-instantiated with those slots filled for every outer row.
+// whose outer level is the current one. Each outer column it uses becomes an outer-reference
+// slot, and execution re-instantiates the plan with those slots filled for each outer row.
 
 import TeleCore
 import TeleExecution
@@ -50,7 +50,7 @@ extension BindContext {
         return (operandBound, plan, correlated)
     }
 
-    private func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
+    func bindInnerQuery(_ query: SelectStatement, position: SourcePosition) throws
         -> (BoundQuery, [BoundExpression])
     {
         let child = subquery()
@@ -66,6 +66,11 @@ extension BindContext {
         }
     }
 
+    /// Wraps a bound subquery plan for the evaluator.
+    ///
+    /// NOTE: a correlated subquery that `Decorrelation` cannot turn into a join, such as a
+    /// scalar subquery in the select list, is optimized and planned again for every
+    /// distinct outer row.
     static func makeSubquery(
         kind: BoundSubquery.Kind, type: DataType, plan: LogicalPlan, correlatedValues: [BoundExpression]
     ) -> BoundSubquery {

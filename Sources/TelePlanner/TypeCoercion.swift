@@ -64,8 +64,8 @@ enum TypeCoercion {
         }
     }
 
-    /// Whether an AST node is a literal whose type comes from its context: a string literal,
-    /// NULL, or a text parameter.
+    /// Returns whether an AST node takes its type from its context: a string literal, NULL,
+    /// or a text parameter.
     static func isUntyped(_ expression: Expression, parameters: [Value]) -> Bool {
         switch expression.kind {
         case .literal(.string), .literal(.null): return true

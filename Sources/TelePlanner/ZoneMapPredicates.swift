@@ -1,7 +1,7 @@
-// Turns scan filters of the form `column <op> constant` and `column IS [NOT] NULL` into
-// zone-map predicates, which let the scan skip a row group whose min/max/NULL count prove
-// no row can match. The filter itself stays, because a row group that is not skipped can
-// still hold rows that fail it.
+// Turns scan filters of the form `column <op> constant`, `column IN (constants)` and
+// `column IS [NOT] NULL` into zone-map predicates. They let the scan skip a row group whose
+// min, max and NULL count prove that no row can match. The filter itself stays, because a
+// row group that is not skipped can still contain rows that fail it.
 
 import TeleCore
 import TeleExecution
@@ -10,7 +10,7 @@ enum ZoneMapPredicates {
     static func apply(_ plan: LogicalPlan) -> LogicalPlan {
         plan.rewriteBottomUp { node in
             guard case .scan(var scan) = node else { return nil }
-            scan.zoneMapPredicates = scan.filters.flatMap(ExpressionRewriting.conjuncts).compactMap(predicate)
+            scan.zoneMapPredicates = scan.filters.flatMap(ExpressionRewriting.conjuncts).flatMap(predicates)
             return .scan(scan)
         }
     }
@@ -19,6 +19,51 @@ enum ZoneMapPredicates {
         "=": (.equal, .equal), "<": (.less, .greater), "<=": (.lessOrEqual, .greaterOrEqual),
         ">": (.greater, .less), ">=": (.greaterOrEqual, .lessOrEqual),
     ]
+
+    static func predicates(_ filter: BoundExpression) -> [ZoneMapPredicate] {
+        if let single = predicate(filter) { return [single] }
+        // `x IN (a, b, c)` can only match a row group whose range meets [min, max] of the list.
+        guard case .inList(let operand, let list, negated: false) = filter, let column = columnIndex(operand) else {
+            return []
+        }
+        var values: [Value] = []
+        for item in list {
+            guard case .constant(let value, _) = item, !value.isNull else { return [] }
+            values.append(value)
+        }
+        guard let low = values.min(by: precedes), let high = values.max(by: precedes),
+            values.allSatisfy({ isOrderable($0, like: low) })
+        else { return [] }
+        return [
+            ZoneMapPredicate(column: column, comparison: .greaterOrEqual, value: low),
+            ZoneMapPredicate(column: column, comparison: .lessOrEqual, value: high),
+        ]
+    }
+
+    /// Returns whether two constants are of one kind that `precedes` orders.
+    private static func isOrderable(_ value: Value, like other: Value) -> Bool {
+        switch (value, other) {
+        case (.integer, .integer), (.double, .double), (.date, .date), (.timestamp, .timestamp), (.string, .string):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Orders constants of one kind the way zone maps compare them: numbers by value and
+    /// strings by their bytes.
+    private static func precedes(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)), (.date(let x), .date(let y)), (.timestamp(let x), .timestamp(let y)):
+            return x < y
+        case (.double(let x), .double(let y)):
+            return x < y
+        case (.string(let x), .string(let y)):
+            return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+        default:
+            return false
+        }
+    }
 
     static func predicate(_ filter: BoundExpression) -> ZoneMapPredicate? {
         switch filter {
@@ -39,8 +84,8 @@ enum ZoneMapPredicates {
         }
     }
 
-    /// The column a comparison reads directly, or through a widening cast between integer
-    /// types, which keeps the order and the `Value.integer` representation of min and max.
+    /// Returns the column a comparison reads directly or through a cast between integer
+    /// types. Such a cast keeps the order and the `Value.integer` form of min and max.
     private static func columnIndex(_ expression: BoundExpression) -> Int? {
         switch expression {
         case .column(let index, _):

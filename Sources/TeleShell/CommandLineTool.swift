@@ -111,6 +111,7 @@ public enum CommandLineTool {
             // Histograms print as long JSON; at a terminal a table stays readable when such
             // values are cut, and .maxwidth 0 shows them whole.
             shell.maxCellWidth = 60
+            shell.showsQueryProgress = isatty(STDERR_FILENO) == 1
             writeOutput("TeleDB \(engine.version)\nEnter \".help\" for the dot commands; end statements with \";\".\n")
             let home = ProcessInfo.processInfo.environment["HOME"]
             let input = ReadlineLineInput(historyPath: home.map { $0 + "/.teledb_history" })

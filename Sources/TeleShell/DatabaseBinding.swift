@@ -3,7 +3,9 @@
 import TeleCore
 import TeleDB
 
-extension Session: ShellSession {}
+extension Session: ShellSession {
+    public var queryProgress: (done: Int, total: Int) { monitor.progress }
+}
 
 extension Database: ShellDatabase {
     public func makeSession() -> any ShellSession { connect() }

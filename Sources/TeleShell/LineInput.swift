@@ -29,6 +29,14 @@ public final class PlainLineInput: LineInput {
 
 /// Set by the SIGINT handler while readline waits for a line.
 private let interruptRequested = Atomic<Bool>(false)
+/// Set by the SIGINT handler while a statement runs; the shell's statement watcher takes it
+/// and cancels the statement.
+private let statementInterruptRequested = Atomic<Bool>(false)
+
+/// Returns whether Ctrl-C was pressed while a statement ran, and clears the request.
+func takeStatementInterrupt() -> Bool {
+    statementInterruptRequested.exchange(false, ordering: .sequentiallyConsistent)
+}
 /// Whether readline is waiting for input. Ctrl-C at any other time is ignored.
 private let readingLine = Atomic<Bool>(false)
 /// The words tab completion offers, and the matches of the word being completed.
@@ -97,12 +105,16 @@ public final class ReadlineLineInput: LineInput {
 ///
 /// NOTE: the readline calls here are not async-signal-safe, but readline delivers the
 /// signal to this handler after it has restored the terminal, which is the usual way shells
-/// use it. The engine cannot cancel a running statement, so Ctrl-C while one runs ends the
-/// shell with status 130 (128 + SIGINT); storage keeps only committed transactions.
+/// use it. Ctrl-C while a statement runs asks the shell to cancel it. A second Ctrl-C before
+/// the statement stops ends the shell with status 130 (128 + SIGINT), and storage keeps only
+/// committed transactions.
 private func handleInterrupt(_ signal: Int32) {
     guard readingLine.load(ordering: .sequentiallyConsistent) else {
-        _ = write(STDERR_FILENO, "\ninterrupted\n", 13)
-        _exit(130)
+        if statementInterruptRequested.exchange(true, ordering: .sequentiallyConsistent) {
+            _ = write(STDERR_FILENO, "\ninterrupted\n", 13)
+            _exit(130)
+        }
+        return
     }
     interruptRequested.store(true, ordering: .sequentiallyConsistent)
     // readline has already echoed "^C"; end that line before the fresh prompt.

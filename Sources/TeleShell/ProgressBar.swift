@@ -10,6 +10,7 @@ public final class ProgressBar: Sendable {
     public enum Unit: Sendable {
         case bytes
         case files
+        case rows
     }
 
     /// The number of `#` cells the full bar has.
@@ -45,6 +46,7 @@ public final class ProgressBar: Sendable {
         switch unit {
         case .files: counts = "\(done)/\(total) files"
         case .bytes: counts = megabytes(done) + "/" + megabytes(total) + " MB"
+        case .rows: counts = "\(done)/\(total) rows"
         }
         return "[\(bar)] " + String(repeating: " ", count: 3 - percent.count) + percent + "% " + counts
     }

@@ -36,6 +36,9 @@ public final class Shell {
     public var timerEnabled = false
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
+    /// Whether a long statement shows a progress bar on stderr and Ctrl-C cancels it; set
+    /// for an interactive shell whose stderr is a terminal.
+    public var showsQueryProgress = false
     /// Errors printed so far; a script run exits non-zero when this is not 0.
     public private(set) var errorCount = 0
     /// Set by `.quit` and `.exit`.
@@ -112,9 +115,13 @@ public final class Shell {
     public func run(_ statement: SplitStatement) -> Bool {
         let start = DispatchTime.now().uptimeNanoseconds
         let results: [StatementResult]
+        let watcher = showsQueryProgress ? StatementWatcher(session: session) : nil
+        defer { watcher?.stop() }
         do {
             results = try session.execute(statement.text)
+            watcher?.stop()
         } catch {
+            watcher?.stop()
             reportError(error, statement: statement)
             return false
         }

@@ -16,6 +16,15 @@ public protocol ShellSession: AnyObject {
     func execute(_ sql: String) throws -> [StatementResult]
     var tableNames: [String] { get }
     func columns(of table: String) -> [ResultColumn]?
+    /// Asks the running statement to stop; callable from any thread.
+    func cancel()
+    /// Rows read so far by the running statement, and rows of the tables it reads.
+    var queryProgress: (done: Int, total: Int) { get }
+}
+
+extension ShellSession {
+    public func cancel() {}
+    public var queryProgress: (done: Int, total: Int) { (0, 0) }
 }
 
 /// An open database.

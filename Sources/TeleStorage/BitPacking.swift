@@ -10,12 +10,12 @@ enum BitPacking {
     /// The widest width packed; wider values are stored plain.
     static let maxWidth = 56
 
-    /// The number of bits needed to store `value`.
+    /// Returns the number of bits needed to store `value`.
     static func width(of value: UInt64) -> Int {
         64 - value.leadingZeroBitCount
     }
 
-    /// The packed size of `count` values of `width` bits, padding included.
+    /// Returns the packed size of `count` values of `width` bits, padding included.
     static func packedByteCount(count: Int, width: Int) -> Int {
         (count * width + 7) / 8 + 8
     }
@@ -43,7 +43,7 @@ enum BitPacking {
 
     /// Unpacks `output.count` values of `width` bits from `packed`, adding `base` to each.
     ///
-    /// - Precondition: `packed` holds at least `packedByteCount(count:width:)` bytes.
+    /// - Precondition: `packed` contains at least `packedByteCount(count:width:)` bytes.
     @inline(__always)
     static func unpack(
         _ packed: UnsafeRawBufferPointer, width: Int, base: Int64, into output: UnsafeMutableBufferPointer<Int64>

@@ -87,7 +87,7 @@ struct ColumnBuffer: Sendable {
     }
 }
 
-/// The rows `range` of a flat vector as a new flat vector.
+/// Returns rows `range` of a flat vector as a new flat vector.
 func slice(_ vector: Vector, _ range: Range<Int>) -> Vector {
     vector.gathered(range.map { Int32($0) })
 }

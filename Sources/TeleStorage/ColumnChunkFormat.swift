@@ -15,7 +15,7 @@
 // little-endian; arrays of plain values are copied as memory, which assumes a little-endian
 // host (x86-64 and ARM64 both are).
 
-/// How the values of a column chunk are encoded before LZ4.
+/// The encoding of a column chunk's values, applied before LZ4.
 enum ColumnEncoding: UInt8 {
     /// Values as they lie in memory: bytes for BOOLEAN, Int64, Double, offsets and bytes for
     /// strings, field arrays for INTERVAL, one record per HISTOGRAM.
@@ -39,8 +39,9 @@ enum ColumnChunkFormat {
     /// fewer than half as many as rows).
     static let maxDictionarySize = 4096
 
-    /// LZ4 is kept only when it shrinks the body to at most 7/8 of its size, because
-    /// decompression costs more than reading the bytes it saves below that.
+    /// Returns whether LZ4 output is worth storing: it must shrink the body to at most 7/8
+    /// of its size. The threshold is an estimate of where the saving stops repaying the
+    /// decompression time.
     static func compressionPays(raw: Int, compressed: Int) -> Bool {
         compressed * 8 <= raw * 7
     }

@@ -1,5 +1,5 @@
 // The value decoders behind ColumnDecoder, one per encoding. Integer decoding unpacks
-// straight into the result array's memory, which keeps a 65,536-row chunk at memory speed.
+// straight into the result array's memory, without an intermediate copy.
 
 import TeleCore
 

@@ -10,7 +10,7 @@ struct DatabaseSnapshot: Snapshot {
 
     static let empty = DatabaseSnapshot(version: 0, tables: [:], views: [:])
 
-    /// Sorted by bytes, so that listings do not depend on hashing order.
+    /// Sorted, so that listings do not depend on hashing order.
     var tableNames: [String] { tables.keys.sorted() }
 
     func table(_ name: String) -> TableData? { tables[name] }

@@ -7,7 +7,7 @@ import TeleCore
 /// One data file of a database directory, shared by the row groups stored in it.
 ///
 /// A commit that stops referencing a file marks it obsolete instead of deleting it, because
-/// older snapshots may still read it; the file is removed when the last row group that
+/// older snapshots may still read it. The file is removed when the last row group that
 /// refers to it is released. If the process dies first, the next open removes it.
 final class DataFile: Sendable {
     /// Every data file starts with these 8 bytes.
@@ -31,7 +31,7 @@ final class DataFile: Sendable {
     }
 }
 
-/// Where one column chunk lies in its data file, and what it holds.
+/// The byte range of one column chunk in its data file, and the chunk's statistics.
 struct StoredColumnChunk: Sendable {
     var offset: Int
     var length: Int
@@ -60,7 +60,13 @@ final class FileRowGroup: RowGroup, Sendable {
 
     func readColumn(_ column: Int) throws -> Vector {
         let chunk = chunks[column]
-        let bytes = try FileSystem.read(file.path, offset: chunk.offset, length: chunk.length)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(file.path, offset: chunk.offset, length: chunk.length)
+        } catch {
+            if !FileSystem.fileExists(file.path) { throw damaged("file is missing", column: column) }
+            throw error
+        }
         let failure: ColumnDecoder.Failure
         if bytes.count < chunk.length {
             failure = .truncated
@@ -74,17 +80,15 @@ final class FileRowGroup: RowGroup, Sendable {
             case .failure(let error): failure = error
             }
         }
-        throw damaged(failure, column: column)
+        switch failure {
+        case .checksumMismatch: throw damaged("checksum mismatch", column: column)
+        case .truncated: throw damaged("file is truncated", column: column)
+        case .invalid(let what): throw damaged("invalid \(what)", column: column)
+        }
     }
 
-    private func damaged(_ failure: ColumnDecoder.Failure, column: Int) -> TeleError {
-        let reason: String
-        switch failure {
-        case .checksumMismatch: reason = "checksum mismatch"
-        case .truncated: reason = "file is truncated"
-        case .invalid(let what): reason = "invalid \(what)"
-        }
-        return TeleError(
+    private func damaged(_ reason: String, column: Int) -> TeleError {
+        TeleError(
             .dataCorrupted, "data file \"\(file.path)\" is damaged: \(reason)",
             detail: "Reading column \"\(columns[column].name)\" of table \"\(tableName)\" at byte offset \(chunks[column].offset).",
             hint: "Restore the database directory from a backup.")

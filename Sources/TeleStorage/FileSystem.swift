@@ -5,11 +5,6 @@
 import Glibc
 import TeleCore
 
-extension SQLState {
-    /// 55006: the object is in use by another process.
-    static let objectInUse = SQLState("55006")
-}
-
 enum FileSystem {
     static func ioError(_ action: String, _ path: String, errorNumber: Int32 = errno) -> TeleError {
         TeleError(
@@ -115,7 +110,7 @@ final class FileLock: Sendable {
 
     /// Takes the lock without waiting.
     ///
-    /// - Throws: `TeleError` 55006 when another process holds it.
+    /// - Throws: `TeleError` 55006 when another open file description has the lock.
     init(path: String) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystem.ioError("open lock file", path) }

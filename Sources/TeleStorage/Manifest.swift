@@ -23,6 +23,11 @@ enum Manifest {
     static let magic: [UInt8] = Array("TDBMANIF".utf8)
     static let formatVersion: UInt32 = 1
 
+    /// A manifest entry whose bytes are complete but whose value is not valid.
+    private struct InvalidEntry: Error {
+        var description: String
+    }
+
     /// Serializes `snapshot`, whose row groups must all be `FileRowGroup`s.
     static func encode(_ snapshot: DatabaseSnapshot) -> [UInt8] {
         var writer = ByteWriter()
@@ -90,6 +95,8 @@ enum Manifest {
             }
         } catch let error as TeleError {
             throw error
+        } catch let error as InvalidEntry {
+            throw damaged("invalid \(error.description)")
         } catch {
             throw damaged("entries end early")
         }
@@ -125,7 +132,7 @@ enum Manifest {
         for _ in 0..<(try reader.read(UInt32.self)) {
             let columnName = try reader.readString()
             let typeName = try reader.readString()
-            guard let type = DataType(rawValue: typeName) else { throw ByteReader.Truncated() }
+            guard let type = DataType(rawValue: typeName) else { throw InvalidEntry(description: "column type \"\(typeName)\"") }
             columns.append(ColumnSchema(name: columnName, type: type, notNull: try reader.readBool()))
         }
         let schema = TableSchema(name: name, columns: columns)
@@ -139,7 +146,7 @@ enum Manifest {
             for column in columns {
                 let offset = Int(try reader.read(UInt64.self))
                 let length = Int(try reader.read(UInt32.self))
-                let statistics = try readStatistics(&reader, type: column.type)
+                let statistics = try readStatistics(&reader)
                 chunks.append(StoredColumnChunk(offset: offset, length: length, statistics: statistics))
             }
             groups.append(FileRowGroup(file: file, rowCount: rowCount, chunks: chunks, tableName: name, columns: columns))
@@ -180,7 +187,7 @@ enum Manifest {
         }
     }
 
-    private static func readStatistics(_ reader: inout ByteReader, type: DataType) throws -> ColumnStatistics {
+    private static func readStatistics(_ reader: inout ByteReader) throws -> ColumnStatistics {
         let nullCount = Int(try reader.read(UInt64.self))
         return ColumnStatistics(min: try readBound(&reader), max: try readBound(&reader), nullCount: nullCount)
     }
@@ -194,7 +201,7 @@ enum Manifest {
         case 4: return .string(try reader.readString())
         case 5: return .date(try reader.read(Int64.self))
         case 6: return .timestamp(try reader.read(Int64.self))
-        default: throw ByteReader.Truncated()
+        case let tag: throw InvalidEntry(description: "statistics tag \(tag)")
         }
     }
 }

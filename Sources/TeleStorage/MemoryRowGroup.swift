@@ -7,8 +7,8 @@ import TeleCore
 ///
 /// Safety: the class is mutable only through `append`, which the owning `WriteTransaction`
 /// calls while it holds the only reference (checked with `isKnownUniquelyReferenced`). Once
-/// a snapshot or another transaction can see the group, nobody mutates it again, which is
-/// what makes the `@unchecked Sendable` sound.
+/// a snapshot or another transaction can reach the group, no code mutates it again, which
+/// is what makes the `@unchecked Sendable` sound.
 final class MemoryRowGroup: RowGroup, @unchecked Sendable {
     private(set) var columns: [ColumnBuffer]
     private(set) var rowCount = 0

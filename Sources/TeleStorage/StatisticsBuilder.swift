@@ -1,8 +1,8 @@
 // Min, max and NULL count of a column, gathered as rows are appended.
 //
-// Integers, dates and timestamps compare as Int64; REAL and DOUBLE as Double, with NaN
-// counted above every other value as PostgreSQL orders it; strings by their bytes (the C
-// collation); booleans with false below true. INTERVAL and HISTOGRAM keep no bounds.
+// Integers, dates and timestamps compare as Int64. REAL and DOUBLE compare as Double, with
+// NaN above every other value, as PostgreSQL orders it. Strings compare by their bytes (the
+// C collation), and booleans with false below true. INTERVAL and HISTOGRAM keep no bounds.
 
 import TeleCore
 

@@ -6,8 +6,8 @@ import TeleCore
 /// The one active writer of a `StorageEngine`.
 ///
 /// Changes stay invisible to `StorageEngine.snapshot()` until `commit()`. Appended rows go
-/// to an in-memory tail row group per table, filled up to `StorageEngine.rowGroupCapacity`;
-/// a commit on disk writes every row group built in the transaction to one new data file.
+/// to an in-memory tail row group per table, filled up to `StorageEngine.rowGroupCapacity`.
+/// A commit on disk writes every row group built in the transaction to one new data file.
 /// Not thread-safe: one task drives a transaction.
 public final class WriteTransaction {
     let engine: StorageEngine
@@ -19,6 +19,13 @@ public final class WriteTransaction {
     /// The partly filled last row group of each table this transaction appended to; it
     /// comes after the table's `rowGroups`.
     var tails: [String: MemoryRowGroup] = [:]
+    /// The partly filled row group of each table that receives the rows `replaceRowGroups`
+    /// adds. It is kept apart from the tail so that rewriting never copies a row group that
+    /// a caller may still pass to `replaceRowGroups` (see `appendRewritten`).
+    var rewrites: [String: MemoryRowGroup] = [:]
+    /// The data file of an on-disk transaction, created when the first row group fills up
+    /// or at commit.
+    var pending: PendingDataFile?
     private var changed = false
     private var finished = false
 
@@ -30,16 +37,26 @@ public final class WriteTransaction {
     }
 
     deinit {
-        if !finished { engine.finishWrite() }
+        if !finished {
+            pending?.discard()
+            engine.finishWrite()
+        }
     }
 
-    /// The state this transaction sees: the snapshot it started from plus its own changes.
+    /// The state this transaction reads: the snapshot it started from plus its own changes.
     ///
     /// Its version is that of the snapshot the transaction started from.
     public var snapshot: any Snapshot {
-        var result = DatabaseSnapshot(version: base.version, tables: tables, views: views)
-        for (name, tail) in tails where tail.rowCount > 0 {
-            result.tables[name]?.rowGroups.append(tail)
+        DatabaseSnapshot(version: base.version, tables: tablesWithOpenGroups(), views: views)
+    }
+
+    /// Returns the tables with each one's rewrite group and tail after its row groups.
+    private func tablesWithOpenGroups() -> [String: TableData] {
+        var result = tables
+        for open in [rewrites, tails] {
+            for (name, group) in open where group.rowCount > 0 {
+                result[name]?.rowGroups.append(group)
+            }
         }
         return result
     }
@@ -79,6 +96,7 @@ public final class WriteTransaction {
         }
         tables[name] = nil
         tails[name] = nil
+        rewrites[name] = nil
         changed = true
     }
 
@@ -110,8 +128,9 @@ public final class WriteTransaction {
 
     /// Makes every change durable and visible at once, then ends the transaction.
     ///
-    /// On disk the commit is atomic under a crash: a reopen sees either all of its changes
-    /// or none. When it throws, nothing was published and the transaction is rolled back.
+    /// On disk the commit is atomic under a crash: the reopened database contains either all
+    /// of its changes or none. When it throws, nothing was published and the transaction is
+    /// rolled back.
     public func commit() throws {
         try checkActive()
         finished = true
@@ -121,13 +140,15 @@ public final class WriteTransaction {
         }
         guard changed else { return }
 
-        var next = DatabaseSnapshot(version: base.version + 1, tables: tables, views: views)
-        for (name, tail) in tails where tail.rowCount > 0 {
-            next.tables[name]?.rowGroups.append(tail)
-        }
+        var next = DatabaseSnapshot(version: base.version + 1, tables: tablesWithOpenGroups(), views: views)
         tails = [:]
+        rewrites = [:]
         if let directory = engine.path {
-            next = try CommitWriter(directory: directory, previous: base, next: next).write()
+            let writer = CommitWriter(
+                directory: directory, previous: base, next: next, pending: pending,
+                makeDataFile: { [engine] in try engine.makePendingDataFile() })
+            pending = nil
+            next = try writer.write()
         }
         engine.publish(next)
     }
@@ -136,6 +157,7 @@ public final class WriteTransaction {
     public func rollback() {
         if finished { return }
         finished = true
+        pending?.discard()
         releaseState()
         engine.finishWrite()
     }
@@ -145,6 +167,8 @@ public final class WriteTransaction {
         tables = [:]
         views = [:]
         tails = [:]
+        rewrites = [:]
+        pending = nil
     }
 
     // MARK: Checks

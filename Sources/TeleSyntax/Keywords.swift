@@ -24,6 +24,16 @@ enum Keywords {
         "exists", "interval", "extract",
     ]
 
+    /// Keywords that start a statement or a clause, offered as "Did you mean ...?" hints for
+    /// a misspelled word.
+    static let commonKeywords = [
+        "select", "insert", "update", "delete", "create", "drop", "explain", "describe", "copy",
+        "show", "begin", "commit", "rollback", "from", "where", "group", "having", "order",
+        "limit", "offset", "union", "intersect", "except", "join", "inner", "left", "right",
+        "full", "cross", "natural", "on", "using", "values", "into", "set", "table", "view",
+        "index",
+    ]
+
     static func isReserved(_ word: String) -> Bool {
         reserved.contains(word)
     }

@@ -2,7 +2,7 @@
 // dozen stack frames per level of nesting, and a debug build spends far more per frame than a
 // release build, so 1,000 nested subqueries do not fit in the stack of a secondary thread.
 // Statements that nest deeply are parsed on a thread of their own whose stack is sized for
-// `Parser.maximumNestingDepth`; shallow statements, the usual case, skip the thread.
+// `Parser.maximumNestingDepth`. Shallow statements, the usual case, skip the thread.
 
 import Glibc
 import TeleCore

@@ -43,10 +43,10 @@ public struct Lexer {
         switch byte {
         case UInt8(ascii: "'"):
             kind = .string
-            value = try readQuoted(quote: UInt8(ascii: "'"), what: "quoted string", at: position)
+            value = try readQuoted(quote: UInt8(ascii: "'"), kind: "quoted string", at: position)
         case UInt8(ascii: "\""):
             kind = .quotedIdentifier
-            value = try readQuoted(quote: UInt8(ascii: "\""), what: "quoted identifier", at: position)
+            value = try readQuoted(quote: UInt8(ascii: "\""), kind: "quoted identifier", at: position)
             if value.isEmpty {
                 throw TeleError.syntax(
                     "zero-length delimited identifier at or near \"\"\"\"", at: position,
@@ -69,15 +69,17 @@ public struct Lexer {
             }
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             kind = .number
-            value = readNumber()
+            readNumber()
+            value = ""
         case UInt8(ascii: ".") where peek(1).map(isDigit) == true:
             kind = .number
-            value = readNumber()
+            readNumber()
+            value = ""
         default:
             if isIdentifierStart(byte) {
                 while let next = peek(0), isIdentifierPart(next) { advance() }
                 kind = .word
-                value = lowercasedASCII(text(from: start))
+                value = ""
             } else if let symbol = matchSymbol() {
                 for _ in 0..<symbol.utf8.count { advance() }
                 kind = .symbol
@@ -88,7 +90,14 @@ public struct Lexer {
                 throw TeleError.syntax("syntax error at or near \"\(written)\"", at: position)
             }
         }
-        return Token(kind: kind, value: value, text: text(from: start), position: position)
+        // Symbols are static strings already; other tokens copy their source text once.
+        let written = kind == .symbol ? value : text(from: start)
+        if kind == .word {
+            value = lowercasedASCII(written)
+        } else if kind == .number {
+            value = written
+        }
+        return Token(kind: kind, value: value, text: written, position: position)
     }
 
     // MARK: - Positions
@@ -162,7 +171,7 @@ public struct Lexer {
     // MARK: - Strings and quoted identifiers
 
     /// Reads text between two `quote` characters, where a doubled quote stands for one.
-    private mutating func readQuoted(quote: UInt8, what: String, at position: SourcePosition) throws
+    private mutating func readQuoted(quote: UInt8, kind: String, at position: SourcePosition) throws
         -> String
     {
         advance()
@@ -181,7 +190,7 @@ public struct Lexer {
                 content.append(byte)
             }
         }
-        throw unterminated(what, at: position, closing: quote)
+        throw unterminated(kind, at: position, closing: quote)
     }
 
     /// Reads an `E'...'` string, resolving backslash escapes as PostgreSQL does.
@@ -293,10 +302,10 @@ public struct Lexer {
             at: position, hint: "Close the string with \(String(decoding: tag, as: UTF8.self)).")
     }
 
-    private func unterminated(_ what: String, at position: SourcePosition, closing: UInt8) -> TeleError {
+    private func unterminated(_ kind: String, at position: SourcePosition, closing: UInt8) -> TeleError {
         let quote = String(Character(Unicode.Scalar(closing)))
         return TeleError.syntax(
-            "unterminated \(what) at or near \"\(quote)\"", at: position,
+            "unterminated \(kind) at or near \"\(quote)\"", at: position,
             hint: "Close it with a matching \(quote).")
     }
 
@@ -304,8 +313,7 @@ public struct Lexer {
 
     /// Reads `12`, `1.5`, `.5`, `1.`, `1e-3` or `2.5E+10`; a sign is an operator, not part of
     /// the number.
-    private mutating func readNumber() -> String {
-        let start = index
+    private mutating func readNumber() {
         while let next = peek(0), isDigit(next) { advance() }
         if peek(0) == UInt8(ascii: "."), peek(1) != UInt8(ascii: ".") {
             advance()
@@ -319,22 +327,39 @@ public struct Lexer {
                 while let next = peek(0), isDigit(next) { advance() }
             }
         }
-        return text(from: start)
     }
 
-    /// Symbols longest first, so that `<=` wins over `<` and `!~*` over `!~`.
-    private static let symbols: [String] = [
-        "!~*", "!~", "~*", "<>", "!=", "<=", ">=", "||", "::",
-        "(", ")", ",", ";", ".", "[", "]", "+", "-", "*", "/", "%", "=", "<", ">", "~", ":", "^",
-    ]
-
+    /// Matches an operator or punctuation mark at the cursor, longest first, so that `<=`
+    /// wins over `<` and `!~*` over `!~`.
     private func matchSymbol() -> String? {
-        for symbol in Lexer.symbols {
-            let utf8 = Array(symbol.utf8)
-            guard index + utf8.count <= bytes.count else { continue }
-            if Array(bytes[index..<index + utf8.count]) == utf8 { return symbol }
+        let second = peek(1)
+        switch bytes[index] {
+        case UInt8(ascii: "!"):
+            if second == UInt8(ascii: "~") { return peek(2) == UInt8(ascii: "*") ? "!~*" : "!~" }
+            return second == UInt8(ascii: "=") ? "!=" : nil
+        case UInt8(ascii: "~"): return second == UInt8(ascii: "*") ? "~*" : "~"
+        case UInt8(ascii: "<"):
+            if second == UInt8(ascii: ">") { return "<>" }
+            return second == UInt8(ascii: "=") ? "<=" : "<"
+        case UInt8(ascii: ">"): return second == UInt8(ascii: "=") ? ">=" : ">"
+        case UInt8(ascii: "|"): return second == UInt8(ascii: "|") ? "||" : nil
+        case UInt8(ascii: ":"): return second == UInt8(ascii: ":") ? "::" : ":"
+        case UInt8(ascii: "("): return "("
+        case UInt8(ascii: ")"): return ")"
+        case UInt8(ascii: ","): return ","
+        case UInt8(ascii: ";"): return ";"
+        case UInt8(ascii: "."): return "."
+        case UInt8(ascii: "["): return "["
+        case UInt8(ascii: "]"): return "]"
+        case UInt8(ascii: "+"): return "+"
+        case UInt8(ascii: "-"): return "-"
+        case UInt8(ascii: "*"): return "*"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "%"): return "%"
+        case UInt8(ascii: "="): return "="
+        case UInt8(ascii: "^"): return "^"
+        default: return nil
         }
-        return nil
     }
 }
 
@@ -368,6 +393,10 @@ private func hexValue(_ byte: UInt8) -> Int? {
 
 /// Lower-cases ASCII letters only, as PostgreSQL folds unquoted identifiers.
 func lowercasedASCII(_ text: String) -> String {
+    // Most words are already lower case; skip the copy for them.
+    guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        return text
+    }
     var utf8 = Array(text.utf8)
     for i in utf8.indices where utf8[i] >= UInt8(ascii: "A") && utf8[i] <= UInt8(ascii: "Z") {
         utf8[i] += 32

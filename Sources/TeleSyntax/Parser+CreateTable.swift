@@ -7,9 +7,9 @@ extension SyntaxParser {
     /// Parses what follows `CREATE TABLE`.
     mutating func parseCreateTable() throws -> Statement {
         let ifNotExists = try parseIfNotExists()
-        let name = try parseQualifiedName(what: "a table name")
+        let name = try parseQualifiedName(expected: "a table name")
         if consumeWord("as") {
-            return .createTableAs(name: name, ifNotExists: ifNotExists, query: try parseQuery())
+            return .createTableAs(name: name, ifNotExists: ifNotExists, query: try parseQueryRecordingText())
         }
         guard current.isSymbol("(") else {
             throw unexpected(hint: "Expected a column list in parentheses or AS followed by a query.")
@@ -19,7 +19,7 @@ extension SyntaxParser {
         var hasPrimaryKey = false
         repeat {
             if consumeWord("constraint") {
-                _ = try parseIdentifier(what: "a constraint name")
+                _ = try parseIdentifier(expected: "a constraint name")
             }
             if current.isWord("primary") {
                 let at = current.position
@@ -27,10 +27,10 @@ extension SyntaxParser {
                 try expectWord("key")
                 if hasPrimaryKey { throw multiplePrimaryKeys(table: name, at: at) }
                 hasPrimaryKey = true
-                table.primaryKey = try parseNameList(what: "a column name")
+                table.primaryKey = try parseNameList(expected: "a column name")
             } else if current.isWord("unique") {
                 advance()
-                let columns = try parseNameList(what: "a column name")
+                let columns = try parseNameList(expected: "a column name")
                 table.uniqueKeys.append(columns)
             } else if current.isWord("check") || current.isWord("foreign") {
                 throw notSupported("\(current.value.uppercased()) constraints are not supported")
@@ -58,14 +58,14 @@ extension SyntaxParser {
 
     /// Parses `name type [NOT NULL | NULL | PRIMARY KEY | UNIQUE | DEFAULT expr] ...`.
     private mutating func parseColumnDefinition() throws -> ColumnDefinition {
-        let name = try parseIdentifier(what: "a column name")
+        let name = try parseIdentifier(expected: "a column name")
         guard current.kind == .word || current.kind == .quotedIdentifier else {
             throw unexpected(hint: "Write a type after the column name, such as \(name) INTEGER.")
         }
         var column = ColumnDefinition(name: name, typeName: try parseTypeName())
         while true {
             if consumeWord("constraint") {
-                _ = try parseIdentifier(what: "a constraint name")
+                _ = try parseIdentifier(expected: "a constraint name")
             }
             if consumeWord("not") {
                 try expectWord("null")

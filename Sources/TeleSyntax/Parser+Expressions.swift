@@ -1,6 +1,6 @@
 // Expressions by precedence climbing, with PostgreSQL's precedence from loosest to tightest:
 // OR, AND, NOT, IS/ISNULL/NOTNULL, comparison, BETWEEN/IN/LIKE/ILIKE, other operators
-// (`||`, `~`), `+ -`, `* / %`, unary minus, `::` cast. One function handles every binary
+// (`||`, `~`), `+ -`, `* / %`, AT TIME ZONE, unary minus, `::` cast. One function handles every binary
 // level, so nesting one parenthesis costs a handful of stack frames, not one per level.
 
 import TeleCore
@@ -16,6 +16,7 @@ enum Precedence: Int, Comparable {
     case other
     case additive
     case multiplicative
+    case atTimeZone
     case unary
     case cast
 
@@ -47,6 +48,8 @@ extension SyntaxParser {
                 left = try parseIsTest(left)
             case .predicate:
                 left = try parsePredicate(left)
+            case .atTimeZone:
+                left = try parseAtTimeZone(left)
             default:
                 let token = advance()
                 let op = try binaryOperator(token)
@@ -57,7 +60,7 @@ extension SyntaxParser {
         return left
     }
 
-    /// The precedence of the current token as an infix or postfix operator, or nil.
+    /// Returns the precedence of the current token as an infix or postfix operator, or nil.
     private func infixPrecedence() -> Precedence? {
         let token = current
         switch token.kind {
@@ -67,6 +70,7 @@ extension SyntaxParser {
             case "and": return .and
             case "is", "isnull", "notnull": return .isTest
             case "between", "in", "like", "ilike": return .predicate
+            case "at" where peek().isWord("time") && peek(2).isWord("zone"): return .atTimeZone
             case "not":
                 let next = peek()
                 guard next.kind == .word else { return nil }
@@ -112,7 +116,7 @@ extension SyntaxParser {
     /// Parses `a AND b AND c ...` (or OR) in a loop and builds a balanced tree, so that a chain
     /// of 10,000 conditions neither recurses here nor yields a tree 10,000 levels deep for
     /// later stages. AND and OR are associative in SQL's three-valued logic, so the shape
-    /// does not change the result; chains of two or three operands come out left-deep.
+    /// does not change the result. Chains of two or three operands come out left-deep.
     private mutating func parseLogicalChain(first: Expression, precedence: Precedence) throws -> Expression {
         let keyword = precedence == .and ? "and" : "or"
         let op: BinaryOperator = precedence == .and ? .and : .or
@@ -157,8 +161,8 @@ extension SyntaxParser {
         return operand
     }
 
-    /// Applies a unary sign; a minus before a numeric literal folds into the literal, as
-    /// PostgreSQL does, so `-9223372036854775808` is the smallest BIGINT and not an overflow.
+    /// Applies a unary sign. A minus before a numeric literal folds into the literal, as in
+    /// PostgreSQL, so that `-9223372036854775808` is the smallest BIGINT and not an overflow.
     private func applySign(_ sign: Token, to operand: Expression) -> Expression {
         if sign.value == "-", case .literal(let literal) = operand.kind {
             switch literal {
@@ -190,6 +194,17 @@ extension SyntaxParser {
             throw notSupported("array subscripts are not supported")
         }
         return expression
+    }
+
+    /// Parses `x AT TIME ZONE zone` into `timezone(zone, x)`, the function PostgreSQL
+    /// evaluates it with, because the tree has no node of its own for it.
+    private mutating func parseAtTimeZone(_ operand: Expression) throws -> Expression {
+        advance()
+        advance()
+        advance()
+        let zone = try parseBinary(above: Precedence.atTimeZone.tighter)
+        let call = FunctionCall(name: "timezone", arguments: [zone, operand])
+        return Expression(.function(call), at: operand.position)
     }
 
     // MARK: - IS and predicates

@@ -27,7 +27,7 @@ extension SyntaxParser {
             } else if consumeWord("on") {
                 condition = .on(try parseExpression())
             } else if consumeWord("using") {
-                condition = .using(try parseNameList(what: "a column name"))
+                condition = .using(try parseNameList(expected: "a column name"))
             } else {
                 throw unexpected(hint: "Expected ON or USING after the joined table.")
             }
@@ -75,7 +75,7 @@ extension SyntaxParser {
             throw notSupported("LATERAL is not supported")
         }
         let at = current.position
-        let name = try parseQualifiedName(what: "a table name")
+        let name = try parseQualifiedName(expected: "a table name")
         if current.isSymbol("(") {
             let arguments = try parseTableFunctionArguments()
             let alias = try parseAlias()
@@ -132,7 +132,7 @@ extension SyntaxParser {
         let alias = try parseAlias()
         var columnAliases: [String] = []
         if alias != nil, current.isSymbol("(") {
-            columnAliases = try parseNameList(what: "a column alias")
+            columnAliases = try parseNameList(expected: "a column alias")
         }
         return .subquery(query, alias: alias, columnAliases: columnAliases)
     }

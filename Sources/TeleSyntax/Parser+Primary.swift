@@ -1,6 +1,6 @@
 // Primary expressions: literals, typed literals, INTERVAL, column references, parameters,
-// parenthesized expressions and scalar subqueries, CASE, CAST, EXISTS, ARRAY[...],
-// EXTRACT and function calls with DISTINCT, `*`, WITHIN GROUP and FILTER.
+// parenthesized expressions and scalar subqueries, CASE, CAST, EXISTS, ARRAY[...] and
+// EXTRACT. Function calls are in Parser+Functions.swift.
 
 import TeleCore
 
@@ -13,8 +13,7 @@ extension SyntaxParser {
             advance()
             return Expression(.literal(numericLiteral(token.value)), at: at)
         case .string:
-            advance()
-            return Expression(.literal(.string(token.value)), at: at)
+            return Expression(.literal(.string(readStringLiteral())), at: at)
         case .parameter:
             advance()
             guard let number = Int(token.value), number >= 1 else {
@@ -37,7 +36,23 @@ extension SyntaxParser {
         }
     }
 
-    /// An integer literal when it fits in Int64, otherwise the text for the binder.
+    /// Reads a string literal and any literals that continue it. SQL joins string literals
+    /// separated only by whitespace that contains a line break: `'a'` newline `'b'` is `'ab'`.
+    mutating func readStringLiteral() -> String {
+        var token = advance()
+        var text = token.value
+        while current.kind == .string, current.position.line > token.position.line + lineBreaks(in: token.text) {
+            token = advance()
+            text += token.value
+        }
+        return text
+    }
+
+    private func lineBreaks(in text: String) -> Int {
+        text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    }
+
+    /// Makes an integer literal when the text fits in Int64, otherwise a number literal.
     private func numericLiteral(_ text: String) -> Literal {
         if let value = Int64(text) { return .integer(value) }
         return .number(text)
@@ -67,6 +82,9 @@ extension SyntaxParser {
             return try parseArray()
         case "interval":
             return try parseInterval()
+        case "any", "some", "all" where peek().isSymbol("("):
+            throw notSupported("\(token.value.uppercased()) comparisons are not supported",
+                               hint: "Use IN or EXISTS with a subquery.")
         case "extract" where peek().isSymbol("("):
             return try parseExtract()
         case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp":
@@ -94,10 +112,10 @@ extension SyntaxParser {
     /// Parses `a`, `t.a` or `s.t.a`; a trailing `.*` is left for the select list.
     private mutating func parseColumnReference() throws -> Expression {
         let at = current.position
-        var parts = [try parseIdentifier(what: "a column name")]
+        var parts = [try parseIdentifier(expected: "a column name")]
         while current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
             advance()
-            parts.append(try parseIdentifier(allowKeywords: true, what: "a column name"))
+            parts.append(try parseIdentifier(allowKeywords: true, expected: "a column name"))
         }
         if current.isSymbol("("), parts.count > 1 {
             return try parseFunctionCall(name: parts.joined(separator: "."), at: at)
@@ -240,15 +258,18 @@ extension SyntaxParser {
         return Expression(.extract(field: field, source: source), at: at)
     }
 
-    /// Type names that may prefix a string to form a typed literal, such as `DATE '2024-01-01'`.
-    private static let literalTypes: Set<String> = ["date", "time", "timestamp", "timestamptz"]
+    /// First words of type names that take more words, such as `DOUBLE PRECISION '1.5'`.
+    private static let multiWordTypes: Set<String> = ["double", "character", "char", "national", "bit", "time", "timestamp"]
 
-    /// Parses `DATE '...'`, `TIMESTAMP '...'` or `TIMESTAMP WITH TIME ZONE '...'`; returns nil
-    /// and leaves the cursor in place when the word is not followed by a string.
+    /// Parses a typed literal: a type name followed by a string, such as `DATE '2024-01-01'`,
+    /// `BOOLEAN 't'` or `TIMESTAMP WITH TIME ZONE '...'`. A name followed by a string is
+    /// valid SQL in no other form, so any word qualifies, as in PostgreSQL. Returns nil and
+    /// leaves the cursor in place when no typed literal starts here.
     private mutating func parseTypedLiteral() throws -> Expression? {
-        guard SyntaxParser.literalTypes.contains(current.value) else { return nil }
         let next = peek()
-        guard next.kind == .string || next.isWord("with") || next.isWord("without") else { return nil }
+        guard !Keywords.isReserved(current.value),
+            next.kind == .string || (SyntaxParser.multiWordTypes.contains(current.value) && next.kind == .word)
+        else { return nil }
         let saved = index
         let at = current.position
         guard let type = try? parseTypeName(), current.kind == .string else {
@@ -257,117 +278,5 @@ extension SyntaxParser {
         }
         let text = advance().value
         return Expression(.literal(.typed(type: type, text: text)), at: at)
-    }
-
-    // MARK: - Function calls
-
-    private mutating func parseFunctionCall() throws -> Expression {
-        let at = current.position
-        let name = advance().value
-        return try parseFunctionCall(name: name, at: at)
-    }
-
-    /// Parses the argument list and the WITHIN GROUP and FILTER clauses of a call whose name
-    /// has been read.
-    private mutating func parseFunctionCall(name: String, at: SourcePosition) throws -> Expression {
-        try enter()
-        defer { leave() }
-        try expectSymbol("(")
-        var call = FunctionCall(name: name, arguments: [])
-        if name == "trim" {
-            (call.name, call.arguments) = try parseTrimArguments()
-        } else if consumeSymbol("*") {
-            call.star = true
-        } else if !current.isSymbol(")") {
-            if consumeWord("distinct") {
-                call.distinct = true
-            } else {
-                _ = consumeWord("all")
-            }
-            call.arguments = try parseCallArguments(name: name)
-        }
-        if current.isWord("order") {
-            throw notSupported("ORDER BY inside a function call is not supported",
-                               hint: "Use WITHIN GROUP (ORDER BY ...) for ordered-set aggregates.")
-        }
-        try expectSymbol(")")
-        if current.isWord("within"), peek().isWord("group") {
-            advance()
-            advance()
-            try expectSymbol("(")
-            try expectWord("order")
-            try expectWord("by")
-            call.withinGroup = try parseOrderItems()
-            try expectSymbol(")")
-        }
-        if current.isWord("filter"), peek().isSymbol("(") {
-            advance()
-            advance()
-            try expectWord("where")
-            call.filter = try parseExpression()
-            try expectSymbol(")")
-        }
-        if current.isWord("over") {
-            throw notSupported("window functions are not supported")
-        }
-        return Expression(.function(call), at: at)
-    }
-
-    /// Parses call arguments, including SQL's keyword forms `substring(x FROM a FOR b)`,
-    /// `position(a IN b)` and `trim([LEADING|TRAILING|BOTH] [chars] FROM x)`, which become
-    /// ordinary argument lists: `substring(x, a, b)`, `position(a, b)` and
-    /// `ltrim/rtrim/btrim(x, chars)`. The trim form is parsed by `parseTrimArguments`.
-    private mutating func parseCallArguments(name: String) throws -> [Expression] {
-        if name == "position" {
-            let needle = try parseBinary(above: Precedence.predicate.tighter)
-            if consumeWord("in") {
-                return [needle, try parseExpression()]
-            }
-            var arguments = [needle]
-            while consumeSymbol(",") { arguments.append(try parseExpression()) }
-            return arguments
-        }
-        var arguments = [try parseExpression()]
-        if name == "substring" || name == "substr", current.isWord("from") || current.isWord("for") {
-            if consumeWord("from") {
-                arguments.append(try parseExpression())
-            } else {
-                arguments.append(Expression(.literal(.integer(1)), at: current.position))
-            }
-            if consumeWord("for") {
-                arguments.append(try parseExpression())
-            }
-            return arguments
-        }
-        while consumeSymbol(",") {
-            arguments.append(try parseExpression())
-        }
-        return arguments
-    }
-
-    /// Parses `trim([LEADING | TRAILING | BOTH] [characters] FROM source)`, which becomes
-    /// `ltrim`, `rtrim` or `btrim(source [, characters])`; `trim(a, b)` stays as written.
-    private mutating func parseTrimArguments() throws -> (name: String, arguments: [Expression]) {
-        var name = "btrim"
-        var keyworded = false
-        if consumeWord("leading") {
-            name = "ltrim"
-            keyworded = true
-        } else if consumeWord("trailing") {
-            name = "rtrim"
-            keyworded = true
-        } else if consumeWord("both") {
-            keyworded = true
-        }
-        if consumeWord("from") {
-            return (name, [try parseExpression()])
-        }
-        let first = try parseExpression()
-        if consumeWord("from") {
-            return (name, [try parseExpression(), first])
-        }
-        var arguments = [first]
-        while consumeSymbol(",") { arguments.append(try parseExpression()) }
-        return (keyworded ? name : "trim", arguments)
     }
 }

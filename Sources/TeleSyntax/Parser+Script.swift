@@ -1,5 +1,5 @@
 // Splitting a script into statements without parsing it, for the shell: it needs to know
-// where one statement ends and whether the text typed so far is complete. The scanner knows
+// where one statement ends and whether the text typed so far is complete. The scanner follows
 // just enough of the lexer's rules to find `;` outside string literals, quoted identifiers,
 // dollar-quoted strings and comments.
 

@@ -24,10 +24,10 @@ extension SyntaxParser {
         }
         var ctes: [CommonTableExpression] = []
         repeat {
-            let name = try parseIdentifier(what: "a name for the WITH query")
+            let name = try parseIdentifier(expected: "a name for the WITH query")
             var columns: [String] = []
             if current.isSymbol("(") {
-                columns = try parseNameList(what: "a column name")
+                columns = try parseNameList(expected: "a column name")
             }
             try expectWord("as")
             if consumeWord("not") {
@@ -204,7 +204,7 @@ extension SyntaxParser {
     /// Reads `AS label` (any word), or a bare label that is not a reserved keyword.
     mutating func parseAlias() throws -> String? {
         if consumeWord("as") {
-            return try parseIdentifier(allowKeywords: true, what: "an alias")
+            return try parseIdentifier(allowKeywords: true, expected: "an alias")
         }
         if atIdentifier {
             let aliasToken = current
@@ -215,13 +215,6 @@ extension SyntaxParser {
         return nil
     }
 
-    /// Clause keywords that a misspelled word after an expression or table name most likely
-    /// meant.
-    private static let clauseKeywords = [
-        "from", "where", "group", "having", "order", "limit", "offset", "union", "intersect",
-        "except", "join", "inner", "left", "right", "full", "cross", "natural", "on", "using",
-    ]
-
     /// Reports a misspelled keyword read as a bare alias, such as `FORM` in
     /// `SELECT a FORM t`. When the token after the alias cannot follow an alias and the alias
     /// is close to a clause keyword, the error points at the alias, not at the next token.
@@ -231,7 +224,7 @@ extension SyntaxParser {
             || next.isSymbol("(") || (next.kind == .word && Keywords.isReserved(next.value))
         // Words shorter than three letters are too close to ON for the guess to help.
         guard !canFollow, aliasToken.kind == .word, aliasToken.value.utf8.count >= 3,
-            let keyword = nearestName(to: aliasToken.value, among: SyntaxParser.clauseKeywords)
+            let keyword = nearestName(to: aliasToken.value, among: Keywords.commonKeywords)
         else { return }
         throw TeleError.syntax(
             "syntax error at or near \"\(aliasToken.text)\"", at: aliasToken.position,

@@ -22,6 +22,11 @@ extension SyntaxParser {
         case "explain":
             advance()
             let analyze = consumeWord("analyze") || consumeWord("analyse")
+            // One level only, as in PostgreSQL; this also keeps a chain of EXPLAINs from
+            // recursing without bound.
+            if current.isWord("explain") {
+                throw unexpected(hint: "Write EXPLAIN once, before the statement to explain.")
+            }
             let statement = try parseStatement()
             return .explain(statement: statement, analyze: analyze)
         case "show": return try parseShow()
@@ -88,13 +93,13 @@ extension SyntaxParser {
 
     private mutating func parseCreateView(orReplace: Bool) throws -> Statement {
         let ifNotExists = try parseIfNotExists()
-        let name = try parseQualifiedName(what: "a view name")
+        let name = try parseQualifiedName(expected: "a view name")
         var columns: [String] = []
         if current.isSymbol("(") {
-            columns = try parseNameList(what: "a column name")
+            columns = try parseNameList(expected: "a column name")
         }
         try expectWord("as")
-        let query = try parseQuery()
+        let query = try parseQueryRecordingText()
         return .createView(name: name, orReplace: orReplace, ifNotExists: ifNotExists, columns: columns, query: query)
     }
 
@@ -104,13 +109,13 @@ extension SyntaxParser {
         let unique = consumeWord("unique")
         try expectWord("index")
         let ifNotExists = try parseIfNotExists()
-        let name = try parseQualifiedName(what: "an index name")
+        let name = try parseQualifiedName(expected: "an index name")
         try expectWord("on")
-        let table = try parseQualifiedName(what: "a table name")
+        let table = try parseQualifiedName(expected: "a table name")
         try expectSymbol("(")
         var columns: [String] = []
         repeat {
-            columns.append(try parseIdentifier(what: "a column name"))
+            columns.append(try parseIdentifier(expected: "a column name"))
             if !consumeWord("asc") { _ = consumeWord("desc") }
         } while consumeSymbol(",")
         try expectSymbol(")")
@@ -125,9 +130,9 @@ extension SyntaxParser {
         }
         advance()
         let ifExists = try parseIfExists()
-        var names = [try parseQualifiedName(what: "a name")]
+        var names = [try parseQualifiedName(expected: "a name")]
         while consumeSymbol(",") {
-            names.append(try parseQualifiedName(what: "a name"))
+            names.append(try parseQualifiedName(expected: "a name"))
         }
         if current.isWord("cascade") {
             throw notSupported("DROP ... CASCADE is not supported", hint: "Drop the dependent objects first.")
@@ -151,10 +156,10 @@ extension SyntaxParser {
     private mutating func parseInsert() throws -> Statement {
         try expectWord("insert")
         try expectWord("into")
-        let table = try parseQualifiedName(what: "a table name")
+        let table = try parseQualifiedName(expected: "a table name")
         var columns: [String] = []
         if current.isSymbol("("), !(peek().isWord("select") || peek().isWord("with") || peek().isWord("values")) {
-            columns = try parseNameList(what: "a column name")
+            columns = try parseNameList(expected: "a column name")
         }
         let source: InsertSource
         if consumeWord("default") {
@@ -178,17 +183,17 @@ extension SyntaxParser {
 
     private mutating func parseUpdate() throws -> Statement {
         try expectWord("update")
-        let table = try parseQualifiedName(what: "a table name")
+        let table = try parseQualifiedName(expected: "a table name")
         var alias: String?
         if consumeWord("as") {
-            alias = try parseIdentifier(allowKeywords: true, what: "an alias")
+            alias = try parseIdentifier(allowKeywords: true, expected: "an alias")
         } else if atIdentifier, !current.isWord("set") {
             alias = try parseIdentifier()
         }
         try expectWord("set")
         var assignments: [(column: String, value: Expression)] = []
         repeat {
-            let column = try parseIdentifier(what: "a column name")
+            let column = try parseIdentifier(expected: "a column name")
             if current.isSymbol(".") {
                 throw notSupported("qualified column names in SET are not supported",
                                    hint: "Write the column name alone.")
@@ -203,13 +208,16 @@ extension SyntaxParser {
         if consumeWord("where") {
             whereClause = try parseExpression()
         }
+        if current.isWord("returning") {
+            throw notSupported("RETURNING in UPDATE is not supported")
+        }
         return .update(Update(table: table, alias: alias, assignments: assignments, whereClause: whereClause))
     }
 
     private mutating func parseDelete() throws -> Statement {
         try expectWord("delete")
         try expectWord("from")
-        let table = try parseQualifiedName(what: "a table name")
+        let table = try parseQualifiedName(expected: "a table name")
         let alias = try parseAlias()
         if current.isWord("using") {
             throw notSupported("DELETE ... USING is not supported", hint: "Use a subquery in WHERE.")
@@ -217,6 +225,9 @@ extension SyntaxParser {
         var whereClause: Expression?
         if consumeWord("where") {
             whereClause = try parseExpression()
+        }
+        if current.isWord("returning") {
+            throw notSupported("RETURNING in DELETE is not supported")
         }
         return .delete(table: table, alias: alias, whereClause: whereClause)
     }
@@ -236,7 +247,7 @@ extension SyntaxParser {
             return .describeQuery(try parseQuery())
         }
         _ = consumeWord("table")
-        return .describe(table: try parseQualifiedName(what: "a table name"))
+        return .describe(table: try parseQualifiedName(expected: "a table name"))
     }
 
     /// Parses `SET [SESSION | LOCAL] name {= | TO} value`; a bare word value such as
@@ -252,17 +263,17 @@ extension SyntaxParser {
         return .set(name: name, value: value)
     }
 
-    /// A setting name: words joined by dots, keywords allowed (`SET time zone` is not).
+    /// Reads a setting name: labels joined by dots, keywords allowed.
     private mutating func parseSettingName() throws -> String {
-        var parts = [try parseIdentifier(allowKeywords: true, what: "a setting name")]
+        var parts = [try parseIdentifier(allowKeywords: true, expected: "a setting name")]
         while consumeSymbol(".") {
-            parts.append(try parseIdentifier(allowKeywords: true, what: "a setting name"))
+            parts.append(try parseIdentifier(allowKeywords: true, expected: "a setting name"))
         }
         return parts.joined(separator: ".")
     }
 
-    /// A SET or COPY option value: a bare word is taken as a string, anything else is an
-    /// expression.
+    /// Reads a SET or COPY option value. A bare word becomes a string literal, ON and OFF
+    /// become booleans, and anything else is parsed as an expression.
     private mutating func parseSettingValue() throws -> Expression {
         let token = current
         if token.kind == .word, !["true", "false", "null", "on", "off"].contains(token.value),
@@ -280,12 +291,13 @@ extension SyntaxParser {
 
     // MARK: - COPY
 
-    /// Parses `COPY table FROM 'path' [WITH] [(] option [value] [, ...] [)]`. Inside
-    /// parentheses options are separated by commas; without them each word is an option, as in
-    /// `WITH CSV HEADER`, and the options listed in `copyOptionsWithValue` take the next token.
+    /// Parses `COPY table FROM 'path' [WITH] [(] option [value] [, ...] [)]`.
+    ///
+    /// Inside parentheses, commas separate the options. Without parentheses each word is an
+    /// option, as in `WITH CSV HEADER`, and the options in `copyOptionsWithValue` take a value.
     private mutating func parseCopy() throws -> Statement {
         try expectWord("copy")
-        let table = try parseQualifiedName(what: "a table name")
+        let table = try parseQualifiedName(expected: "a table name")
         if current.isSymbol("(") {
             throw notSupported("a column list in COPY is not supported", hint: "Load every column of the table.")
         }
@@ -301,7 +313,7 @@ extension SyntaxParser {
         var options: [CopyOption] = []
         if consumeSymbol("(") {
             repeat {
-                let name = try parseIdentifier(allowKeywords: true, what: "a COPY option")
+                let name = try parseIdentifier(allowKeywords: true, expected: "a COPY option")
                 var value: Expression?
                 if !current.isSymbol(",") && !current.isSymbol(")") {
                     value = try parseSettingValue()

@@ -32,8 +32,9 @@ public enum Parser {
         return try parseSingleExpression(parser)
     }
 
-    /// Statements nested at most this deep are parsed on the caller's thread, whose stack may
-    /// be as small as 512 KiB.
+    /// Statements nested at most this deep are parsed on the caller's thread, whose stack size
+    /// the parser does not control. At about 16 KiB a level in a debug build, 16 levels fit
+    /// in 512 KiB.
     static let shallowNestingDepth = 16
 
     /// The stack for deeply nested statements. NOTE: 1,000 nested subqueries, in FROM or in
@@ -41,13 +42,33 @@ public enum Parser {
     /// x86-64); 64 MiB leaves room for heavier constructs. Only touched pages are committed.
     static let deepStackSize = 64 << 20
 
+    /// Parses a script like `parse(_:)` and returns each statement with its source text.
+    ///
+    /// - Throws: the errors of `parse(_:)`.
+    public static func parseWithText(_ sql: String) throws -> [ParsedStatement] {
+        let parser = try SyntaxParser(sql)
+        if parser.nestingEstimate > shallowNestingDepth {
+            return try runOnLargeStack(stackSize: deepStackSize) { try parseStatementsWithText(parser) }
+        }
+        return try parseStatementsWithText(parser)
+    }
+
     private static func parseStatements(_ start: SyntaxParser) throws -> [Statement] {
+        try parseStatementsWithText(start).map(\.statement)
+    }
+
+    private static func parseStatementsWithText(_ start: SyntaxParser) throws -> [ParsedStatement] {
         var parser = start
-        var statements: [Statement] = []
+        var statements: [ParsedStatement] = []
         while true {
             while parser.consumeSymbol(";") {}
             if parser.current.kind == .end { return statements }
-            statements.append(try parser.parseStatement())
+            let firstOffset = parser.current.position.offset
+            parser.queryRange = nil
+            let statement = try parser.parseStatement()
+            let text = parser.sourceText(firstOffset..<parser.endOfPreviousToken)
+            let queryText = parser.queryRange.map { parser.sourceText($0) }
+            statements.append(ParsedStatement(statement: statement, text: text, queryText: queryText))
             if parser.current.kind != .end && !parser.current.isSymbol(";") {
                 throw parser.unexpected(hint: "Separate statements with a semicolon.")
             }
@@ -62,17 +83,37 @@ public enum Parser {
     }
 }
 
+/// A statement with the source text it was parsed from.
+public struct ParsedStatement: Sendable, Equatable {
+    public var statement: Statement
+    /// The statement as written, from its first token to its last, without the `;`.
+    public var text: String
+    /// The query of a CREATE VIEW or CREATE TABLE AS statement as written, such as
+    /// `SELECT a FROM t` for `CREATE VIEW v AS SELECT a FROM t`; nil for other statements.
+    public var queryText: String?
+
+    public init(statement: Statement, text: String, queryText: String?) {
+        self.statement = statement
+        self.text = text
+        self.queryText = queryText
+    }
+}
+
 /// The token cursor and nesting counter behind `Parser`.
 struct SyntaxParser {
     private(set) var tokens: [Token]
     private(set) var index = 0
     private var depth = 0
+    private let source: [UInt8]
+    /// The byte range of the query inside CREATE VIEW or CREATE TABLE AS, set when one is parsed.
+    var queryRange: Range<Int>?
 
     /// An upper bound on how deeply the statement nests: the deepest bracket nesting plus
     /// the number of CASE keywords, because CASE nests without brackets.
     let nestingEstimate: Int
 
     init(_ sql: String) throws {
+        source = Array(sql.utf8)
         tokens = try Lexer.tokenize(sql)
         var bracketDepth = 0
         var deepest = 0
@@ -92,9 +133,28 @@ struct SyntaxParser {
 
     // MARK: - Cursor
 
+    /// The byte offset just past the last token read.
+    var endOfPreviousToken: Int {
+        guard index > 0 else { return 0 }
+        let previous = tokens[index - 1]
+        return previous.position.offset + previous.text.utf8.count
+    }
+
+    func sourceText(_ range: Range<Int>) -> String {
+        String(decoding: source[range], as: UTF8.self)
+    }
+
+    /// Parses a query and records its byte range in `queryRange`.
+    mutating func parseQueryRecordingText() throws -> SelectStatement {
+        let start = current.position.offset
+        let query = try parseQuery()
+        queryRange = start..<endOfPreviousToken
+        return query
+    }
+
     var current: Token { tokens[index] }
 
-    /// The token `distance` places ahead; the `.end` token repeats past the end.
+    /// Returns the token `distance` places ahead, or the `.end` token past the end.
     func peek(_ distance: Int = 1) -> Token {
         tokens[min(index + distance, tokens.count - 1)]
     }
@@ -138,11 +198,18 @@ struct SyntaxParser {
 
     // MARK: - Errors
 
-    /// The 42601 error for the current token, in PostgreSQL's wording.
+    /// Makes the 42601 error for the current token, in PostgreSQL's wording. A word close to a
+    /// keyword gets "Did you mean ...?" as its hint, in place of the caller's more general one.
     func unexpected(hint: String? = nil) -> TeleError {
         let token = current
         if token.kind == .end {
             return TeleError.syntax("syntax error at end of input", at: token.position, hint: hint)
+        }
+        var hint = hint
+        if token.kind == .word, token.value.utf8.count >= 3, !Keywords.isReserved(token.value),
+            let keyword = nearestName(to: token.value, among: Keywords.commonKeywords)
+        {
+            hint = "Did you mean \(keyword.uppercased())?"
         }
         return TeleError.syntax("syntax error at or near \"\(token.text)\"", at: token.position, hint: hint)
     }
@@ -178,7 +245,7 @@ struct SyntaxParser {
 
     /// Reads a name: a quoted identifier, or a word that is not a reserved keyword. With
     /// `allowKeywords`, any word is taken, as after `AS` where SQL allows keywords as labels.
-    mutating func parseIdentifier(allowKeywords: Bool = false, what: String = "a name") throws -> String {
+    mutating func parseIdentifier(allowKeywords: Bool = false, expected: String = "a name") throws -> String {
         let token = current
         switch token.kind {
         case .quotedIdentifier:
@@ -188,7 +255,7 @@ struct SyntaxParser {
             advance()
             return token.value
         default:
-            throw unexpected(hint: "Expected \(what).")
+            throw unexpected(hint: "Expected \(expected).")
         }
     }
 
@@ -198,21 +265,21 @@ struct SyntaxParser {
     }
 
     /// Reads `name` or `schema.name`, joined by a dot.
-    mutating func parseQualifiedName(what: String) throws -> String {
-        var parts = [try parseIdentifier(what: what)]
+    mutating func parseQualifiedName(expected: String) throws -> String {
+        var parts = [try parseIdentifier(expected: expected)]
         while current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
             advance()
-            parts.append(try parseIdentifier(allowKeywords: true, what: what))
+            parts.append(try parseIdentifier(allowKeywords: true, expected: expected))
         }
         return parts.joined(separator: ".")
     }
 
     /// Reads `(name, name, ...)`.
-    mutating func parseNameList(what: String) throws -> [String] {
+    mutating func parseNameList(expected: String) throws -> [String] {
         try expectSymbol("(")
-        var names = [try parseIdentifier(what: what)]
+        var names = [try parseIdentifier(expected: expected)]
         while consumeSymbol(",") {
-            names.append(try parseIdentifier(what: what))
+            names.append(try parseIdentifier(expected: expected))
         }
         try expectSymbol(")")
         return names

@@ -161,4 +161,11 @@ import TeleCore
         let regex = try SchemaRegex(pattern)
         #expect(regex.matches(text) == expected)
     }
+
+    @Test func longInputDoesNotRecursePerCharacter() throws {
+        let text = String(repeating: "a", count: 1_000_000)
+        #expect(try SchemaRegex("^.*$").matches(text))
+        #expect(try SchemaRegex("^a+?$").matches(text))
+        #expect(try SchemaRegex("^[a-z]*b$").matches(text) == false)
+    }
 }

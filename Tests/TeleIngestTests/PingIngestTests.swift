@@ -210,4 +210,36 @@ import TeleCore
         #expect(batch.pingCount == 25)
         #expect(batch.pings.map(\.count) == [10, 10, 5])
     }
+
+    @Test func truncatedPingsAreRejectedNotCrashing() throws {
+        guard TestData.available else { return }
+        let bytes = try TestData.bytes("pings/pass/main.4.gc_sample.pass.json")
+        let ingestor = PingIngestor()
+        for length in stride(from: 1, to: bytes.count, by: 997) {
+            let batch = ingestor.ingest(fileBytes: Array(bytes[0..<length]), fileName: "truncated")
+            #expect(batch.pingCount == 0, "prefix of \(length) bytes")
+            #expect(batch.rejectedCount == 1, "prefix of \(length) bytes")
+        }
+    }
+
+    @Test func wrongTypesInOptionalFieldsBecomeNull() throws {
+        let text = #"{"type": "main", "id": "t", "clientId": null, "creationDate": "2020-01-01T00:00:00Z", "application": {"channel": "release", "version": "70.0", "buildId": "1"}, "environment": {"system": {"os": {"name": 5}, "memoryMB": "lots"}}, "payload": {"info": {"sessionLength": "x"}, "simpleMeasurements": {"uptime": 12.6}}}"#
+        let batch = PingIngestor().ingest(fileBytes: Array(text.utf8), fileName: "types.json")
+        let row = try #require(rows(batch.pings).first)
+        let schema = PingTables.pings
+        #expect(row[try column(schema, "client_id")] == .null)
+        #expect(row[try column(schema, "sample_id")] == .null)
+        #expect(row[try column(schema, "os")] == .null)
+        #expect(row[try column(schema, "memory_mb")] == .null)
+        #expect(row[try column(schema, "session_length")] == .null)
+        #expect(row[try column(schema, "uptime")] == .integer(13))
+    }
+
+    @Test func submissionTimeComesFromMetadata() throws {
+        let text = #"{"type": "main", "id": "m", "creationDate": "2020-01-01T00:00:00Z", "application": {"channel": "release", "version": "70.0", "buildId": "1"}, "meta": {"submissionTimestamp": "2020-01-02T03:04:05Z"}}"#
+        let batch = PingIngestor().ingest(fileBytes: Array(text.utf8), fileName: "meta.json")
+        let row = try #require(rows(batch.pings).first)
+        let expected = try #require(DateTime.parseTimestamp("2020-01-02T03:04:05Z"))
+        #expect(row[try column(PingTables.pings, "submission_time")] == .timestamp(expected))
+    }
 }

@@ -51,11 +51,9 @@ struct ThroughputCheck {
 
     @Test func ingestNDJSON() throws {
         guard TestData.available else { return }
-        // The sample ping repeated on single lines, as NDJSON export files hold them.
-        let single = try JSONParser().parse(try TestData.bytes("pings/pass/main.4.sample.pass.json"))
+        // The sample ping repeated on single lines, as NDJSON export files contain them.
         var line = try TestData.bytes("pings/pass/main.4.sample.pass.json")
         line.removeAll { $0 == 0x0A }
-        _ = single
         var file: [UInt8] = []
         for _ in 0..<50 {
             file += line
@@ -65,6 +63,51 @@ struct ThroughputCheck {
         measure("ingest NDJSON of 50 sample pings", bytes: file.count) {
             let batch = ingestor.ingest(fileBytes: file, fileName: "bench.ndjson")
             #expect(batch.pingCount == 50)
+        }
+    }
+
+    @Test func generatedPings() throws {
+        let count = 2000
+        var file: [UInt8] = []
+        let start = seconds()
+        for document in PingGenerator(seed: 1).generate(count: count) {
+            file += document
+            file.append(0x0A)
+        }
+        print("generate \(count) pings: \(Double(count) / (seconds() - start)) pings/s, \(file.count / count) bytes each")
+
+        let ingestor = PingIngestor()
+        measure("ingest generated NDJSON", bytes: file.count) {
+            #expect(ingestor.ingest(fileBytes: file, fileName: "generated").pingCount == count)
+        }
+        guard TestData.available else { return }
+        let validator = try JSONSchemaValidator(path: TestData.telemetryFolder + "/schema/main.4.schema.json")
+        let checked = PingIngestor(schemaValidator: validator)
+        measure("ingest generated NDJSON with schema", bytes: file.count) {
+            #expect(checked.ingest(fileBytes: file, fileName: "generated").pingCount == count)
+        }
+    }
+
+    @Test func csvAndNDJSONReaders() throws {
+        let schema = TableSchema(
+            name: "t",
+            columns: [
+                ColumnSchema(name: "id", type: .bigint), ColumnSchema(name: "name", type: .varchar),
+                ColumnSchema(name: "score", type: .double), ColumnSchema(name: "at", type: .timestamp),
+            ])
+        var csv: [UInt8] = []
+        var ndjson: [UInt8] = []
+        for row in 0..<200_000 {
+            csv += Array("\(row),name \(row % 97),\(Double(row) / 8),2024-03-01 12:34:56\n".utf8)
+            ndjson += Array("{\"id\":\(row),\"name\":\"name \(row % 97)\",\"score\":\(Double(row) / 8),\"at\":\"2024-03-01 12:34:56\"}\n".utf8)
+        }
+        try measure("readCSV", bytes: csv.count) {
+            let chunks = try readCSV(bytes: csv, schema: schema, header: false)
+            #expect(chunks.count == 98)
+        }
+        try measure("readNDJSON", bytes: ndjson.count) {
+            let chunks = try readNDJSON(bytes: ndjson, schema: schema)
+            #expect(chunks.count == 98)
         }
     }
 }

@@ -111,6 +111,19 @@ import Testing
     }
 }
 
+extension BinderErrorTests {
+    @Test func longUnionChainIsRejected() throws {
+        let chain = Array(repeating: "SELECT 1", count: 1000).joined(separator: " UNION ALL ")
+        #expect(planningError(chain)?.state.code == "54001")
+        let short = Array(repeating: "SELECT 1", count: 20).joined(separator: " UNION ALL ")
+        #expect(try run(short).count == 20)
+    }
+
+    @Test func intervalClockOverflowIsRejected() throws {
+        #expect(planningError("SELECT INTERVAL '99999999999999:00'")?.state.code == "22007")
+    }
+}
+
 @Suite struct ExpressionApiTests {
     let users = TableSchema(
         name: "users",
@@ -123,6 +136,16 @@ import Testing
         let folded = try planner.bindExpression(try Parser.parseExpression("1 + 2"), over: nil, alias: nil)
         guard case .constant(.integer(3), .integer) = folded else {
             Issue.record("expected the constant 3, got \(folded)")
+            return
+        }
+    }
+
+    @Test func bindExpressionWithParameters() throws {
+        let planner = Planner(snapshot: testSnapshot)
+        let bound = try planner.bindExpression(
+            try Parser.parseExpression("$1 + 1"), over: nil, alias: nil, parameters: [.integer(41)])
+        guard case .constant(.integer(42), _) = bound else {
+            Issue.record("expected the constant 42, got \(bound)")
             return
         }
     }

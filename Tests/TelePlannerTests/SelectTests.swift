@@ -11,6 +11,11 @@ import Testing
         #expect(try columns("SELECT 1 + 2 AS three, 1").map(\.name) == ["three", "?column?"])
     }
 
+    @Test func untypedNullIsText() throws {
+        #expect(try columns("SELECT NULL AS nothing, 1").map(\.type) == [.varchar, .integer])
+        #expect(text(try run("SELECT NULL")) == ["NULL"])
+    }
+
     @Test func filterAndProjection() throws {
         let rows = try run("SELECT id, os FROM pings WHERE channel = 'release' AND id > 3 ORDER BY id")
         #expect(text(rows) == ["6|mac", "9|windows", "12|linux"])
@@ -165,5 +170,26 @@ import Testing
     @Test func parametersFillPlaceholders() throws {
         let rows = try run("SELECT name FROM users WHERE id = $1 OR name = $2", parameters: [.integer(2), .string("dee")])
         #expect(sortedText(rows) == ["bob", "dee"])
+    }
+
+    @Test func intervalLiterals() throws {
+        let cases: [(String, String)] = [
+            ("INTERVAL '1 day'", "1 day"),
+            ("INTERVAL '2 hours 30 minutes'", "02:30:00"),
+            ("INTERVAL '1.5 days'", "1 day 12:00:00"),
+            ("INTERVAL '-1 mon 3 days'", "-1 mon 3 days"),
+            ("INTERVAL '1 day 01:30:00'", "1 day 01:30:00"),
+            ("INTERVAL 'P1DT2H'", "1 day 02:00:00"),
+            ("INTERVAL '3' DAY", "3 days"),
+        ]
+        for (sql, expected) in cases {
+            #expect(text(try run("SELECT " + sql)) == [expected], "\(sql)")
+        }
+        #expect(planningError("SELECT INTERVAL '1 fortnight'")?.state.code == "22007")
+    }
+
+    @Test func nestingBelowLimitRuns() throws {
+        let nested = String(repeating: "(", count: 150) + "id" + String(repeating: " + 1)", count: 150)
+        #expect(text(try run("SELECT \(nested) FROM users WHERE id = 1")) == ["151"])
     }
 }

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func notInWithNullKeepsThreeValuedLogic() throws {
-        // orders.user_id holds a NULL, so `id NOT IN (...)` is never true.
+        // orders.user_id contains a NULL, so `id NOT IN (...)` is never true.
         #expect(text(try run("SELECT name FROM users WHERE id NOT IN (SELECT user_id FROM orders)")) == [])
         let rows = try run("SELECT name FROM users WHERE id NOT IN (SELECT user_id FROM orders WHERE user_id IS NOT NULL)")
         #expect(text(rows) == ["dee"])
@@ -88,5 +88,20 @@ import Testing
             FROM pings p GROUP BY channel ORDER BY channel
             """)
         #expect(text(rows) == ["beta|2", "nightly|2", "release|2"])
+    }
+
+    @Test func decorrelatedForms() throws {
+        // Non-equality correlation becomes a join residual.
+        let rows = try run(
+            "SELECT id FROM orders o WHERE o.amount IN (SELECT amount FROM orders i WHERE i.user_id <> o.user_id)")
+        #expect(text(rows) == [])
+        let greater = try run(
+            "SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND o.amount > u.id * 40)")
+        #expect(sortedText(greater) == ["ada"])
+        let having = try run(
+            "SELECT DISTINCT user_id FROM orders o WHERE EXISTS (SELECT 1 FROM orders i WHERE i.user_id = o.user_id HAVING count(*) > 1)")
+        #expect(text(having) == ["1"])
+        let notExists = try run("SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)")
+        #expect(sortedText(notExists) == ["14", "15"])
     }
 }

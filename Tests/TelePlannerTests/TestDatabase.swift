@@ -139,7 +139,7 @@ func explain(_ sql: String) throws -> String {
     try Planner(snapshot: testSnapshot).explain(try parseQuery(sql))
 }
 
-/// The error planning or running `sql` throws, or nil when it succeeds.
+/// Returns the error that planning or running `sql` throws, or nil when it succeeds.
 func planningError(_ sql: String) -> TeleError? {
     do {
         _ = try run(sql)

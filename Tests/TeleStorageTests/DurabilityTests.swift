@@ -21,7 +21,7 @@ import Testing
         return data[offset]
     }
 
-    /// A database with one 1,000-row table, closed again.
+    /// Creates a database with one 1,000-row table and closes it again.
     private func makeDatabase(_ directory: TemporaryDirectory) throws {
         let engine = try StorageEngine.open(path: directory.path)
         try createTable(engine, singleBigint)
@@ -78,6 +78,41 @@ import Testing
         let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
         #expect(error?.state == .dataCorrupted)
         #expect(error?.message == "data file \"\(dataPath)\" is damaged: file is truncated")
+    }
+
+    @Test func missingDataFileGivesDataCorrupted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let dataPath = directory.path + "/" + (try #require(directory.dataFiles().first))
+        #expect(unlink(dataPath) == 0)
+
+        let engine = try StorageEngine.open(path: directory.path)
+        let group = try #require(engine.snapshot().table("numbers")?.rowGroups.first)
+        let error = #expect(throws: TeleError.self) { try group.readColumn(0) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "data file \"\(dataPath)\" is damaged: file is missing")
+    }
+
+    @Test func manifestWithUnknownTypeNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try makeDatabase(directory)
+        let manifestPath = directory.path + "/MANIFEST"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        // Rename the column type "bigint" to "bigunt" and fix the checksum, so only the
+        // type name is wrong.
+        let typeName = Array("bigint".utf8)
+        let start = try #require((0...(bytes.count - typeName.count)).first { Array(bytes[$0..<$0 + typeName.count]) == typeName })
+        bytes[start + 3] = UInt8(ascii: "u")
+        let body = bytes.count - 4
+        let checksum = CRC32C.checksum(Array(bytes[0..<body]))
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(body..<bytes.count, with: $0) }
+        try Data(bytes).write(to: URL(fileURLWithPath: manifestPath))
+
+        let error = #expect(throws: TeleError.self) { try StorageEngine.open(path: directory.path) }
+        #expect(error?.state == .dataCorrupted)
+        #expect(error?.message == "manifest file \"\(manifestPath)\" is damaged: invalid column type \"bigunt\"")
     }
 
     @Test func tornCommitIsIgnoredAndStraysRemoved() throws {
@@ -160,6 +195,61 @@ import Testing
         old = nil
         #expect(directory.dataFiles() == ["data-2.tdb"])
         #expect(try readIntegers(engine.snapshot(), "numbers") == [1, 2])
+    }
+
+    @Test func fullRowGroupsSpillBeforeCommit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint)
+        let capacity = StorageEngine.rowGroupCapacity
+        let values = (0..<Int64(capacity * 2 + 5)).map { $0 * 7 }
+
+        let rolledBack = try engine.beginWrite()
+        try rolledBack.append(table: "numbers", chunk: bigintChunk(values))
+        #expect(directory.dataFiles().count == 1)
+        #expect(try readIntegers(rolledBack.snapshot, "numbers") == values)
+        rolledBack.rollback()
+        #expect(directory.dataFiles().isEmpty)
+
+        let transaction = try engine.beginWrite()
+        try transaction.append(table: "numbers", chunk: bigintChunk(values))
+        let groups = try #require(transaction.snapshot.table("numbers")?.rowGroups)
+        #expect(groups.map { $0 is FileRowGroup } == [true, true, false])
+        try transaction.commit()
+        #expect(directory.dataFiles().count == 1)
+        #expect(try readIntegers(engine.snapshot(), "numbers") == values)
+    }
+
+    @Test func droppedSpilledTableLeavesNoFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint, rows: [[.integer(1)]])
+        let transaction = try engine.beginWrite()
+        let other = TableSchema(name: "other", columns: [ColumnSchema(name: "n", type: .bigint)])
+        try transaction.createTable(other)
+        try transaction.append(table: "other", chunk: bigintChunk((0..<Int64(70_000)).map { $0 }))
+        #expect(directory.dataFiles().count == 2)
+        try transaction.dropTable("other")
+        try transaction.commit()
+
+        #expect(directory.dataFiles() == ["data-1.tdb"])
+        #expect(engine.snapshot().tableNames == ["numbers"])
+    }
+
+    @Test func releasedTransactionRemovesItsFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let engine = try StorageEngine.open(path: directory.path)
+        try createTable(engine, singleBigint)
+        do {
+            let transaction = try engine.beginWrite()
+            try transaction.append(table: "numbers", chunk: bigintChunk((0..<Int64(70_000)).map { $0 }))
+            #expect(directory.dataFiles().count == 1)
+        }
+        #expect(directory.dataFiles().isEmpty)
+        #expect(try readIntegers(engine.snapshot(), "numbers") == [])
     }
 
     @Test func openCreatesMissingDirectories() throws {

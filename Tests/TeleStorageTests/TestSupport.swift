@@ -20,7 +20,7 @@ struct TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// The names of the files in the directory, sorted.
+    /// Returns the names of the files in the directory, sorted.
     func fileNames() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
@@ -40,12 +40,12 @@ func makeChunk(_ schema: TableSchema, _ rows: [[Value]]) -> DataChunk {
     return DataChunk(columns: columns, count: rows.count)
 }
 
-/// A one-column BIGINT chunk holding `values`.
+/// Returns a one-column BIGINT chunk of `values`.
 func bigintChunk(_ values: [Int64]) -> DataChunk {
     DataChunk(columns: [Vector.int64(values)], count: values.count)
 }
 
-/// Every row of `table` in `snapshot`, in storage order.
+/// Reads every row of `table` in `snapshot`, in storage order.
 func readRows(_ snapshot: any Snapshot, _ table: String) throws -> [[Value]] {
     guard let data = snapshot.table(table) else { return [] }
     var rows: [[Value]] = []
@@ -56,7 +56,7 @@ func readRows(_ snapshot: any Snapshot, _ table: String) throws -> [[Value]] {
     return rows
 }
 
-/// The BIGINT values of column 0 of `table`, in storage order.
+/// Reads the BIGINT values of column 0 of `table`, in storage order.
 func readIntegers(_ snapshot: any Snapshot, _ table: String) throws -> [Int64] {
     try readRows(snapshot, table).map { row in
         if case .integer(let value) = row[0] { return value }

@@ -25,6 +25,7 @@ import TeleCore
         ("SELECT 1; SELECT 2 3", "syntax error at or near \"3\"", 1, 20),
         ("SELECT CASE END", "syntax error at or near \"END\"", 1, 13),
         ("SELECT $0", "invalid parameter number at or near \"$0\"", 1, 8),
+        ("SELECT 'a' 'b'", "syntax error at or near \"'b'\"", 1, 12),
     ])
     func messageAndPosition(sql: String, message: String, line: Int, column: Int) {
         guard let error = parseError(sql) else {
@@ -59,7 +60,7 @@ import TeleCore
     }
 
     @Test(arguments: [
-        "SELECT * FROM t LATERAL",
+        "SELECT * FROM t, LATERAL (SELECT 1) s",
         "SELECT DISTINCT ON (a) a FROM t",
         "SELECT row_number() OVER () FROM t",
         "SELECT (1, 2)",
@@ -68,13 +69,14 @@ import TeleCore
         "UPDATE t SET a = 1 FROM u",
         "DROP TABLE t CASCADE",
         "SELECT string_agg(a, ',' ORDER BY a) FROM t",
+        "SELECT a FROM t WHERE a = ANY (SELECT b FROM u)",
+        "UPDATE t SET a = 1 RETURNING a",
+        "DELETE FROM t RETURNING a",
     ])
     func unsupportedFeatures(sql: String) {
         let error = parseError(sql)
-        #expect(error != nil)
-        if let error, error.state != .featureNotSupported {
-            #expect(error.state == .syntaxError, "\(sql): \(error)")
-        }
+        #expect(error?.state == .featureNotSupported, "\(sql): \(String(describing: error))")
+        #expect(error?.position != nil)
     }
 }
 
@@ -163,5 +165,22 @@ import TeleCore
         }
         #expect(alias == "form")
         #expect(tableAlias == "fro")
+    }
+}
+
+@Suite struct KeywordHintTests {
+    @Test(arguments: [
+        ("SELEC 1", "Did you mean SELECT?"),
+        ("SELECT a FROM t WHERE a = 1 ORDR BY a", "Did you mean ORDER?"),
+        ("INSRT INTO t VALUES (1)", "Did you mean INSERT?"),
+    ])
+    func misspelledKeywordHint(sql: String, hint: String) {
+        #expect(parseError(sql)?.hint == hint)
+    }
+
+    @Test func explainOfExplainIsError() {
+        let error = parseError("EXPLAIN EXPLAIN SELECT 1")
+        #expect(error?.state == .syntaxError)
+        #expect(error?.position?.column == 9)
     }
 }

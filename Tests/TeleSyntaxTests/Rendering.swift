@@ -104,7 +104,7 @@ func parseQuery(_ sql: String) throws -> SelectStatement {
     return query
 }
 
-/// The SELECT core of a query without set operations.
+/// Parses `sql` and returns the SELECT core of a query without set operations.
 func parseCore(_ sql: String) throws -> SelectCore {
     guard case .select(let core) = try parseQuery(sql).body else {
         throw TeleError.internalError("not a plain SELECT: \(sql)")
@@ -112,7 +112,7 @@ func parseCore(_ sql: String) throws -> SelectCore {
     return core
 }
 
-/// The error that parsing `sql` throws, or nil when it parses.
+/// Returns the error that parsing `sql` throws, or nil when it parses.
 func parseError(_ sql: String) -> TeleError? {
     do {
         _ = try Parser.parse(sql)

@@ -257,3 +257,21 @@ import TeleCore
         #expect(try Parser.parse(" -- only a comment\n").isEmpty)
     }
 }
+
+@Suite struct SourceTextTests {
+    @Test func statementAndQueryText() throws {
+        let parsed = try Parser.parseWithText("""
+            CREATE VIEW v (n) AS
+              SELECT 'a;b' AS n FROM t -- trailing comment
+            ;  SELECT 1 ;CREATE TABLE c AS (SELECT é FROM t)
+            """)
+        #expect(parsed.count == 3)
+        guard parsed.count == 3 else { return }
+        #expect(parsed[0].text == "CREATE VIEW v (n) AS\n  SELECT 'a;b' AS n FROM t")
+        #expect(parsed[0].queryText == "SELECT 'a;b' AS n FROM t")
+        #expect(parsed[1].text == "SELECT 1")
+        #expect(parsed[1].queryText == nil)
+        #expect(parsed[2].queryText == "(SELECT é FROM t)")
+        #expect(try Parser.parse(parsed[0].queryText ?? "").count == 1)
+    }
+}
