@@ -93,6 +93,7 @@ public enum ExpressionEvaluator {
             return try evaluateCase(branches, elseResult, type, chunk)
         case .inList(let operand, let list, let negated):
             let value = try evaluate(operand, chunk)
+            if list.count > 8, let hashed = inConstantList(value, list, negated: negated, count: count) { return hashed }
             let matches = try list.map { compareVectors(.equal, [value, try evaluate($0, chunk)], count: count) }
             let any = try combineLogical(matches, isAnd: false, count: count)
             return negated ? logicalNot(any, count: count) : any
@@ -105,6 +106,33 @@ public enum ExpressionEvaluator {
         case .subquery(let subquery):
             return try evaluateSubquery(subquery, chunk)
         }
+    }
+
+    /// Evaluates `value IN (constants)` with a hash set when the list is long and every element
+    /// is a constant of an integer-like type; nil when that path does not apply.
+    static func inConstantList(_ value: Vector, _ list: [BoundExpression], negated: Bool, count: Int) -> Vector? {
+        guard value.type.physical == .int64 else { return nil }
+        var members = Set<Int64>()
+        var hasNull = false
+        for element in list {
+            guard case .constant(let constant, let type) = element, type.physical == .int64 else { return nil }
+            switch normalize(constant, to: type) {
+            case .null: hasNull = true
+            case .integer(let number), .date(let number), .timestamp(let number): members.insert(number)
+            default: return nil
+            }
+        }
+        guard let found = mapUnary(value.int64Operand, count: count, { bit(members.contains($0)) }) else {
+            return nullVector(.boolean, count: count)
+        }
+        // A row that matches nothing is NULL when the list has a NULL, as SQL's IN requires.
+        var validity = value.kernelValidity
+        var flags = found
+        for row in 0..<count {
+            if hasNull && found[row] == 0 { validity.set(row, valid: false, count: count) }
+            flags[row] = found[row] ^ bit(negated)
+        }
+        return Vector(type: .boolean, storage: .bool(flags), validity: validity, count: count)
     }
 
     /// Converts a constant to the representation vectors of `type` use.

@@ -178,6 +178,21 @@ import Testing
         #expect(try ExpressionEvaluator.evaluateConstant(.inList(null, list: [int(2)], negated: false)) == .null)
     }
 
+    @Test func longInListMatchesShortForm() throws {
+        let chunk = makeChunk(types: [.bigint], rows: [[.integer(3)], [.integer(50)], [.null], [.integer(11)]])
+        let x = column(0, .bigint)
+        let list = (1...12).map { int($0) }
+        for (extra, negated, expected) in [
+            ([BoundExpression](), false, [Value.boolean(true), .boolean(false), .null, .boolean(true)]),
+            ([constant(.null, .bigint)], false, [.boolean(true), .null, .null, .boolean(true)]),
+            ([], true, [.boolean(false), .boolean(true), .null, .boolean(false)]),
+            ([constant(.null, .bigint)], true, [.boolean(false), .null, .null, .boolean(false)]),
+        ] {
+            let result = try ExpressionEvaluator.evaluate(.inList(x, list: list + extra, negated: negated), on: chunk)
+            #expect((0..<4).map { result.value(at: $0) } == expected, "negated: \(negated), extra: \(extra.count)")
+        }
+    }
+
     @Test func isDistinctFromTreatsNullsEqual() throws {
         let null = constant(.null, .bigint)
         #expect(try ExpressionEvaluator.evaluateConstant(.isDistinctFrom(null, null, negated: false)) == .boolean(false))
