@@ -9,7 +9,7 @@ extension Cast {
             guard case .string(let text) = value else { return Vector.constant(.null, type: type, count: vector.count) }
             return Vector.constant(try parse(text, as: type), type: type, count: vector.count)
         }
-        var builder = VectorBuilder(type: type, capacity: vector.count)
+        var builder = VectorAccumulator(type: type)
         // A dictionary vector parses each entry once.
         var parsedEntries: [Value]? = nil
         if case .dictionary(_, let dictionary) = vector.storage {

@@ -27,8 +27,48 @@ public enum ExpressionEvaluator {
     }
 
     static func select(_ predicate: BoundExpression, _ chunk: DataChunk) throws -> [Int32] {
+        if case .and(let operands) = predicate, operands.count > 1 {
+            return try selectConjunction(operands, chunk)
+        }
         let result = try evaluate(predicate, chunk)
         return selection(of: result, count: chunk.count)
+    }
+
+    /// Selects the rows that pass every operand of an AND, one operand at a time. Once fewer
+    /// than half the rows remain, later operands run only on those rows. Otherwise they run on
+    /// the whole chunk and the selections are intersected, which avoids gathering most rows.
+    static func selectConjunction(_ operands: [BoundExpression], _ chunk: DataChunk) throws -> [Int32] {
+        var selection = try select(operands[0], chunk)
+        for operand in operands.dropFirst() {
+            if selection.isEmpty { return [] }
+            if selection.count * 2 < chunk.count {
+                let narrowed = try select(operand, chunk.selecting(selection))
+                selection = narrowed.map { selection[Int($0)] }
+            } else {
+                selection = intersect(selection, try select(operand, chunk))
+            }
+        }
+        return selection
+    }
+
+    /// Returns the rows present in both ascending selections.
+    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var result: [Int32] = []
+        result.reserveCapacity(min(a.count, b.count))
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                result.append(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return result
     }
 
     /// Returns the rows where a boolean vector is true (not NULL, not false).

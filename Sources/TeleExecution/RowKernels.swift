@@ -21,7 +21,7 @@ func rowKernel(
     if let result = try dictionaryKernel(arguments, count: count, returnType: returnType, strict: strict, body) {
         return result
     }
-    var builder = VectorBuilder(type: returnType, capacity: count)
+    var builder = VectorAccumulator(type: returnType)
     var values = [Value](repeating: .null, count: arguments.count)
     rows: for row in 0..<count {
         for (index, argument) in arguments.enumerated() {
@@ -74,7 +74,7 @@ private func dictionaryKernel(
         return Vector(type: .varchar, storage: .dictionary(codes: Array(codes.prefix(count)), dictionary: entries),
             validity: input.validity, count: count)
     }
-    var builder = VectorBuilder(type: returnType, capacity: count)
+    var builder = VectorAccumulator(type: returnType)
     for row in 0..<count {
         builder.append(input.validity.isValid(row) ? entryResults[Int(codes[row])] : nullResult)
     }

@@ -168,6 +168,25 @@ import Testing
         #expect(try ExpressionEvaluator.select(.not(column(0, .boolean)), on: chunk) == [2])
     }
 
+    @Test func conjunctionSelectsLikeEvaluate() throws {
+        var generator = SeededGenerator(seed: 5)
+        let rows = (0..<3000).map { _ -> [Value] in
+            [Int.random(in: 0..<10, using: &generator) == 0 ? .null : .integer(Int64.random(in: 0..<100, using: &generator)),
+             .integer(Int64.random(in: 0..<100, using: &generator))]
+        }
+        let chunk = makeChunk(types: [.bigint, .bigint], rows: rows)
+        let a = column(0, .bigint)
+        let b = column(1, .bigint)
+        // A selective first operand (narrowing) and an unselective one (intersection).
+        for threshold: Int64 in [5, 90] {
+            let predicate = BoundExpression.and([try call("<", a, int(threshold)), try call(">", b, int(30)), try call("<>", a, int(2))])
+            let expected = ExpressionEvaluator.selection(of: try ExpressionEvaluator.evaluate(predicate, on: chunk), count: chunk.count)
+            let actual = try ExpressionEvaluator.select(predicate, on: chunk)
+            #expect(actual == expected, "threshold \(threshold)")
+            #expect(!actual.isEmpty)
+        }
+    }
+
     @Test func inListFollowsNullRules() throws {
         let one = int(1)
         let null = constant(.null, .bigint)

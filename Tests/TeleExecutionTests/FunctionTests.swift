@@ -107,6 +107,27 @@ import Testing
         #expect((0..<4).map { nullif.value(at: $0) } == [.null, .null, .string("cD"), .null])
     }
 
+    @Test func rowKernelsHandleLongVectorsWithNulls() throws {
+        // Sort keys and join keys are evaluated over whole inputs, far beyond one chunk.
+        let values: [Value] = (0..<5000).map { $0 % 3 == 0 ? .null : .string("Row\($0)") }
+        let chunk = DataChunk(columns: [makeVector(.varchar, values)], count: values.count)
+        let lower = try ExpressionEvaluator.evaluate(try call("lower", column(0, .varchar)), on: chunk)
+        #expect(lower.count == 5000)
+        #expect(lower.value(at: 4998) == .null)
+        #expect(lower.value(at: 4999) == .string("row4999"))
+        let nulls = BoundExpression.constant(.null, type: .varchar)
+        let coalesced = try ExpressionEvaluator.evaluate(.coalesce([column(0, .varchar), nulls], type: .varchar), on: chunk)
+        #expect(coalesced.value(at: 3000) == .null)
+        #expect(coalesced.value(at: 3001) == .string("Row3001"))
+        let sort = SortOperator(child: ChunkSource(types: [.varchar], chunks: [chunk]),
+                                keys: [SortKey(expression: try call("upper", column(0, .varchar)), ascending: true, nullsFirst: true)])
+        let sorted = try rows(of: sort)
+        #expect(sorted.count == 5000)
+        #expect(sorted.first == [.null])
+        // Bytewise, "ROW998" sorts last; row 999 is NULL.
+        #expect(sorted.last == [.string("Row998")])
+    }
+
     @Test func dateTruncOverTimestampVector() throws {
         let base = try #require(DateTime.parseTimestamp("2024-05-17 10:11:12"))
         let chunk = makeChunk(types: [.timestamp], rows: [[.timestamp(base)], [.null], [.timestamp(base + 86_400_000_000)]])

@@ -70,10 +70,12 @@ final class ChunkSource: PhysicalOperator {
     }
 }
 
+/// Builds a flat vector of any length. Core's `VectorBuilder` tracks NULLs only within
+/// `Vector.defaultCapacity` rows, so longer test vectors go through `VectorAccumulator`.
 func makeVector(_ type: DataType, _ values: [Value]) -> Vector {
-    var builder = VectorBuilder(type: type, capacity: values.count)
-    for value in values { builder.append(value) }
-    return builder.finish()
+    var accumulator = VectorAccumulator(type: type)
+    for value in values { accumulator.append(value) }
+    return accumulator.finish()
 }
 
 func makeChunk(types: [DataType], rows: [[Value]]) -> DataChunk {
