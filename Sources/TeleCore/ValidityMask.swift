@@ -21,15 +21,21 @@ public struct ValidityMask: Hashable, Sendable {
 
     @inlinable
     public func isValid(_ row: Int) -> Bool {
-        words.isEmpty || (words[row >> 6] >> UInt64(row & 63)) & 1 == 1
+        words.isEmpty || row >> 6 >= words.count || (words[row >> 6] >> UInt64(row & 63)) & 1 == 1
     }
 
     /// Marks `row` valid or NULL; `count` is the vector's length, used to size the bits.
+    ///
+    /// The mask grows (with valid rows) when `row` lies past its words, so builders that
+    /// append rows one at a time can pass their current length.
     @inlinable
     public mutating func set(_ row: Int, valid: Bool, count: Int) {
         if words.isEmpty {
             if valid { return }
-            words = [UInt64](repeating: ~0, count: (count + 63) / 64)
+            words = [UInt64](repeating: ~0, count: (max(count, row + 1) + 63) / 64)
+        }
+        if row >> 6 >= words.count {
+            words.append(contentsOf: repeatElement(~0, count: (row >> 6) + 1 - words.count))
         }
         let bit = UInt64(1) << UInt64(row & 63)
         if valid { words[row >> 6] |= bit } else { words[row >> 6] &= ~bit }
@@ -38,10 +44,12 @@ public struct ValidityMask: Hashable, Sendable {
     /// The number of NULL rows among the first `count`.
     public func nullCount(_ count: Int) -> Int {
         if words.isEmpty { return 0 }
-        var valid = 0
-        for index in 0..<(count >> 6) { valid += words[index].nonzeroBitCount }
-        let tail = count & 63
-        if tail > 0 { valid += (words[count >> 6] & ((UInt64(1) << UInt64(tail)) - 1)).nonzeroBitCount }
+        // Rows past the last word are valid: builders grow the mask only as far as a NULL.
+        var valid = max(0, count - words.count * 64)
+        let covered = min(count, words.count * 64)
+        for index in 0..<(covered >> 6) { valid += words[index].nonzeroBitCount }
+        let tail = covered & 63
+        if tail > 0 { valid += (words[covered >> 6] & ((UInt64(1) << UInt64(tail)) - 1)).nonzeroBitCount }
         return count - valid
     }
 

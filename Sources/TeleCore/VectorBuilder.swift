@@ -36,7 +36,7 @@ public struct VectorBuilder: Sendable {
                 Histogram(kind: .count, low: 0, high: 0, bucketCount: 0, sum: 0, bucketLowerBounds: [], bucketCounts: []))
         }
         count += 1
-        validity.set(count - 1, valid: false, count: max(count, Vector.defaultCapacity))
+        validity.set(count - 1, valid: false, count: count)
     }
 
     public mutating func appendInt64(_ value: Int64) {
@@ -95,8 +95,11 @@ public struct VectorBuilder: Sendable {
     public mutating func finish() -> Vector {
         var mask = validity
         if !mask.allValid {
-            // Trim the mask to the words this vector needs.
-            mask.words.removeLast(max(0, mask.words.count - (count + 63) / 64))
+            // Size the mask to exactly the words this vector needs; rows past the last NULL
+            // are valid.
+            let needed = (count + 63) / 64
+            if mask.words.count > needed { mask.words.removeLast(mask.words.count - needed) }
+            if mask.words.count < needed { mask.words.append(contentsOf: repeatElement(~0, count: needed - mask.words.count)) }
         }
         let storage: VectorStorage
         switch type.physical {

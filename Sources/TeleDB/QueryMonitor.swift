@@ -7,10 +7,11 @@
 
 import Synchronization
 import TeleCore
+import TeleExecution
 import TeleStorage
 
 /// The progress of the running statement, safe to read and cancel from any thread.
-public final class QueryMonitor: Sendable {
+public final class QueryMonitor: QueryCancellation {
     private let cancelRequested = Atomic<Bool>(false)
     private let rowsRead = Atomic<Int>(0)
     private let rowsTotal = Atomic<Int>(0)
@@ -45,7 +46,7 @@ public final class QueryMonitor: Sendable {
     }
 
     /// Throws the cancellation error when `cancel()` was called.
-    func checkCancelled() throws {
+    public func checkCancelled() throws {
         if cancelRequested.load(ordering: .sequentiallyConsistent) {
             throw TeleError(.queryCanceled, "canceling statement due to user request")
         }

@@ -65,7 +65,7 @@ public final class Session {
         }
         monitor.reset()
         do {
-            return try dispatch(statement, text: text, parameters: parameters)
+            return try Interruption.run(monitor) { try dispatch(statement, text: text, parameters: parameters) }
         } catch {
             if transaction != nil { transactionFailed = true }
             throw error

@@ -65,6 +65,7 @@ extension ExpressionEvaluator {
 
     /// Builds and runs the subquery's plan for one tuple of outer values.
     static func run(_ subquery: BoundSubquery, outerValues: [Value]) throws -> SubqueryResult {
+        try Interruption.check()
         let plan = try subquery.makePlan(outerValues)
         switch subquery.kind {
         case .exists:

@@ -47,6 +47,7 @@ public final class HashJoinOperator: PhysicalOperator {
     }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if !built {
             built = true
             try buildTable()

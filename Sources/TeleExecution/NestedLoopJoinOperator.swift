@@ -29,6 +29,7 @@ public final class NestedLoopJoinOperator: PhysicalOperator {
     public var explainLine: String { "NestedLoopJoin type=\(type)\(condition == nil ? "" : " condition")" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if rightRows == nil {
             let rows = try MaterializedRows(draining: right).chunk
             rightRows = rows
@@ -50,6 +51,7 @@ public final class NestedLoopJoinOperator: PhysicalOperator {
         var leftMatched = [Bool](repeating: false, count: chunk.count)
         let emitsPairs = type != .semi && type != .anti
         for rightRow in 0..<rightRows.count {
+            if rightRow & 63 == 63 { try Interruption.check() }
             let broadcast = rightRows.columns.map { Vector.constant($0.value(at: rightRow), type: $0.type, count: chunk.count) }
             let pairs = DataChunk(columns: chunk.columns + broadcast, count: chunk.count)
             let selection: [Int32]

@@ -12,7 +12,7 @@ import TeleCore
 /// Parses JSON text into a `JSONDocument`.
 ///
 /// Errors are `TeleError`s with SQLSTATE 22032 (invalid JSON text) whose message gives the
-/// line, column and what was expected, and whose `position` holds the byte offset.
+/// line, column and what was expected, and whose `position` contains the byte offset.
 public struct JSONParser: Sendable {
     public static let defaultMaxDepth = 512
 
@@ -70,7 +70,7 @@ public struct JSONParser: Sendable {
         }
     }
 
-    /// The 1-based line and column of `offset`, counting from `rangeStart` at `firstLine`.
+    /// Returns the 1-based line and column of `offset`, counting from `rangeStart` at `firstLine`.
     /// Columns count bytes.
     public static func lineAndColumn(_ bytes: [UInt8], offset: Int, from rangeStart: Int, firstLine: Int = 1)
         -> (line: Int, column: Int)

@@ -64,7 +64,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 /// A problem found in a document: where it is and what is wrong.
 public struct JSONViolation: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: JSONPath
-    /// What is wrong, lowercase, naming the offending value.
+    /// The problem, lowercase, naming the offending value.
     public var message: String
 
     public init(path: JSONPath, message: String) {

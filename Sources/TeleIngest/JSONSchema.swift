@@ -2,9 +2,9 @@
 // nodes that the validator walks.
 //
 // Each subschema becomes one `CompiledSchema`, addressed by its index, so `$ref` cycles are
-// plain index cycles. Regular expressions are compiled once here. Keywords the compiler does
-// not know (`description`, `title`, vendor keys such as `mozPipelineMetadata`) are ignored,
-// as the JSON Schema specification asks for unknown keywords.
+// plain index cycles. Regular expressions are compiled once here. Other keywords
+// (`description`, `title`, vendor keys such as `mozPipelineMetadata`) are ignored, as the
+// JSON Schema specification requires for unknown keywords.
 
 import TeleCore
 

@@ -358,8 +358,8 @@ final class SchemaValidation {
     private func format(_ value: Double) -> String { Value.formatDouble(value) }
 }
 
-/// Checks for the `format` values the validator knows; other formats are annotations only,
-/// as the JSON Schema specification allows.
+/// Checks for the `format` values `date-time`, `date` and `uuid`. Other formats are only
+/// annotations, which the JSON Schema specification allows.
 enum SchemaFormats {
     static func matches(_ format: String, _ text: String) -> Bool {
         switch format {

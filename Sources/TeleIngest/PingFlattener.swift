@@ -1,8 +1,8 @@
 // Turns one checked main ping into rows of `pings`, `histograms` and `scalars`.
 //
-// The flattener runs only on documents that passed `PingStructureCheck` (and the schema, if
-// any), so it never fails half way: optional fields that are missing or of another type
-// become NULL. Strings are copied from the source bytes straight into the vectors.
+// `PingIngestor` calls the flattener only for documents that passed `PingStructureCheck`
+// (and the schema, if any), and the flattener has no failure path: optional fields that are
+// missing or of another type become NULL. Strings are copied from the source bytes straight into the vectors.
 
 import TeleCore
 
@@ -148,7 +148,7 @@ struct PingFlattener {
         pings.endRow()
     }
 
-    /// The time the pipeline received the ping, if the document records it.
+    /// Returns the time the pipeline received the ping, if the document records it.
     private func submissionTime(_ document: JSONDocument) -> Int64? {
         let root = document.root
         for section in ["meta", "metadata"] {

@@ -1,7 +1,7 @@
 // Ping ingest: splits a file into JSON documents, checks each one, and flattens the good
 // ones into rows of `pings`, `histograms` and `scalars`.
 //
-// A file holds one JSON document (often pretty-printed over many lines) or several
+// A file contains one JSON document (often pretty-printed over many lines) or several
 // documents one after another, usually one per line (NDJSON). A document that fails to
 // parse or fails a check adds one row to `rejected_pings` and nothing else, and every other
 // document of the file still loads. After a parse error, reading resumes at the next line
@@ -16,7 +16,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Why one document was not loaded.
+/// The reason one document was not loaded.
 public struct PingRejection: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// The 1-based line of the file where the document starts.
@@ -25,7 +25,7 @@ public struct PingRejection: Sendable, Hashable, CustomStringConvertible {
     public var documentID: String?
     /// The JSONPath of the offending field (`$` for the document as a whole).
     public var path: String
-    /// What is wrong, naming the offending value.
+    /// The problem, naming the offending value.
     public var message: String
 
     /// The full reason as stored in `rejected_pings.reason`: file, line, path and message.
@@ -146,7 +146,7 @@ public final class PingIngestor: Sendable {
         return schemaValidator?.firstViolation(in: document)
     }
 
-    /// The start of the next line after `offset` that begins with `{`, or the end.
+    /// Returns the start of the next line after `offset` that begins with `{`, or the end.
     static func nextDocumentStart(_ bytes: [UInt8], after offset: Int) -> Int {
         var index = offset
         while index < bytes.count {

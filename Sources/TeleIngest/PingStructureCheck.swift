@@ -1,19 +1,28 @@
 // Structural checks on a main ping, applied to every document before any row is built.
 //
-// They guarantee what the flattener relies on: the document is an object of type "main"
-// with an id, a parseable creation date and application channel, version and build id, and
-// every histogram and scalar it will store has a usable shape (integer bucket keys,
-// non-negative integer counts, a known histogram type). Other fields are optional and turn
-// into NULL when missing or of an unexpected type. A JSON Schema, when given, is checked in
-// addition to these checks, never in place of them.
+// They guarantee what the flattener relies on. The document is an object of type "main"
+// with an id, a parseable creation date and application channel, version and build id.
+// Every histogram and scalar it will store has a usable shape: integer bucket keys,
+// non-negative integer counts and a known histogram type. Other fields are optional and turn
+// into NULL when missing or of an unexpected type. `PingIngestor` checks a JSON Schema, when
+// given, in addition to these checks.
+//
+// NOTE: a document without `clientId` passes here, although the main ping schema requires
+// it, because its rows can still be stored with a NULL client and sample id.
 //
 // Paths are passed as non-escaping closures, so the walk builds no path text unless it
 // finds a problem.
 
 import TeleCore
 
-struct PingStructureCheck {
+/// A class, so that the path closures created per member capture one reference instead of
+/// copying (and retaining) the document's arrays.
+final class PingStructureCheck {
     let document: JSONDocument
+
+    init(document: JSONDocument) {
+        self.document = document
+    }
 
     typealias Path = () -> JSONPath
 
@@ -80,7 +89,7 @@ struct PingStructureCheck {
         var failure: JSONViolation?
         document.forEachMember(processes) { key, process in
             guard failure == nil, document.kind(process) == .object else { return }
-            let processPath = { processesPath.appending(document.string(key) ?? "") }
+            func processPath() -> JSONPath { processesPath.appending(document.string(key) ?? "") }
             do throws(JSONViolation) {
                 try checkHistogramSections(process, path: processPath)
                 try checkScalarSections(process, path: processPath)

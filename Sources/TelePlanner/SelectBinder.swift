@@ -10,7 +10,7 @@ import TeleExecution
 import TeleSyntax
 
 /// One select-list entry after `*` expansion.
-private struct SelectEntry {
+struct SelectEntry {
     var source: Expression?
     var bound: BoundExpression
     var name: String
@@ -51,6 +51,17 @@ extension BindContext {
             isAggregated = !collector.aggregates.isEmpty || having != nil
         } else {
             isAggregated = true
+        }
+
+        if !isAggregated {
+            // Scalar aggregate subqueries in the select list become grouped left joins.
+            for index in entries.indices {
+                guard let source = entries[index].source, case .scalarSubquery(let query) = source.kind,
+                    let decorrelated = try decorrelateScalarSubquery(query, position: source.position, outerPlan: plan)
+                else { continue }
+                plan = decorrelated.plan
+                entries[index].bound = decorrelated.value
+            }
         }
 
         var outputs = entries.map(\.bound) + hidden

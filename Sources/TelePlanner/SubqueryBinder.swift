@@ -68,9 +68,9 @@ extension BindContext {
 
     /// Wraps a bound subquery plan for the evaluator.
     ///
-    /// NOTE: a correlated subquery that `Decorrelation` cannot turn into a join, such as a
-    /// scalar subquery in the select list, is optimized and planned again for every
-    /// distinct outer row.
+    /// NOTE: a correlated subquery that cannot become a join (see Decorrelation.swift and
+    /// ScalarSubqueryDecorrelation.swift) is optimized and planned again for every distinct
+    /// outer row.
     static func makeSubquery(
         kind: BoundSubquery.Kind, type: DataType, plan: LogicalPlan, correlatedValues: [BoundExpression]
     ) -> BoundSubquery {

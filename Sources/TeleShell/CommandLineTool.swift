@@ -113,8 +113,7 @@ public enum CommandLineTool {
             shell.maxCellWidth = 60
             shell.showsQueryProgress = isatty(STDERR_FILENO) == 1
             writeOutput("TeleDB \(engine.version)\nEnter \".help\" for the dot commands; end statements with \";\".\n")
-            let home = ProcessInfo.processInfo.environment["HOME"]
-            let input = ReadlineLineInput(historyPath: home.map { $0 + "/.teledb_history" })
+            let input = ReadlineLineInput(historyPath: historyPath())
             let refreshCompletion = { [unowned shell] in
                 ReadlineLineInput.setCompletionWords(completionWords(engine: engine, session: shell.currentSession))
             }
@@ -222,5 +221,15 @@ public enum IngestFiles {
             files += pings.map { base + "/" + $0 }
         }
         return files
+    }
+}
+
+extension CommandLineTool {
+    /// The shell's history file: `$TELEDB_HOME/history` when TELEDB_HOME is set, so that
+    /// setting keeps every TeleDB file in one folder, else `~/.teledb_history`.
+    static func historyPath() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let home = environment["TELEDB_HOME"], !home.isEmpty { return home + "/history" }
+        return environment["HOME"].map { $0 + "/.teledb_history" }
     }
 }

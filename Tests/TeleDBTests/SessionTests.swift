@@ -84,6 +84,52 @@ struct SessionTests {
         #expect(error?.state.code == code)
     }
 
+    @Test("bad statements leave data intact")
+    func badStatementsKeepData() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("db")
+        do {
+            let session = try Database.open(path: path).connect()
+            _ = try session.execute("CREATE TABLE t (a INTEGER NOT NULL, s VARCHAR); INSERT INTO t VALUES (1, 'one'), (2, 'two')")
+            let statements = [
+                "INSERT INTO t VALUES (3, 'three'), (NULL, 'null')",
+                "INSERT INTO t SELECT a / 0, s FROM t",
+                "UPDATE t SET a = a * 2147483647 * 2",
+                "DELETE FROM t WHERE a = 'x'",
+                "INSERT INTO t VALUES (4, 'four'",
+                "CREATE TABLE t (b INTEGER)",
+                "DROP TABLE nope",
+            ]
+            for statement in statements {
+                #expect(throws: TeleError.self, "\(statement)") { try session.execute(statement) }
+            }
+        }
+        let session = try Database.open(path: path).connect()
+        let rows = try session.execute("SELECT a, s FROM t ORDER BY a")[0].rows
+        #expect(rows == [[.integer(1), .string("one")], [.integer(2), .string("two")]])
+    }
+
+    @Test("COPY csv reads every line unless HEADER")
+    func copyCSV() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("rows.csv")
+        try "1,x,2024-01-01\n2,,2024-01-02\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE ct (a INTEGER, b VARCHAR, c DATE)")
+        let copied = try session.execute("COPY ct FROM '\(file)' (FORMAT csv)")
+        #expect(copied[0].commandTag == "COPY 2")
+        _ = try session.execute("COPY ct FROM '\(file)' (FORMAT csv, HEADER true)")
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+        #expect(try session.count("SELECT count(*) FROM ct WHERE b IS NULL") == 2)
+
+        try "3,z,2024-13-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: TeleError.self) { try session.execute("COPY ct FROM '\(file)' (FORMAT csv)") }
+        #expect(error?.message.contains("2024-13-01") == true)
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+    }
+
     @Test("unknown column suggests the nearest name")
     func unknownColumnHint() throws {
         let session = Database.inMemory().connect()

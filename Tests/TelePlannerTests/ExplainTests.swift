@@ -89,9 +89,16 @@ import Testing
     }
 
     @Test func subqueryPlansShown() throws {
-        let plan = try explain("SELECT name, (SELECT max(amount) FROM orders o WHERE o.user_id = u.id) FROM users u")
+        let plan = try explain("SELECT name, (SELECT amount FROM orders o WHERE o.id = u.id + 9) FROM users u")
         #expect(plan.contains("SubPlan scalar correlated"))
-        #expect(plan.contains("TableScan orders columns=[user_id, amount] filter=(user_id = $outer0)"))
+        #expect(plan.contains("TableScan orders columns=[id, amount] filter=(id = ($outer0 + 9))"))
+    }
+
+    @Test func scalarAggregateBecomesLeftJoin() throws {
+        let plan = try explain("SELECT name, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) FROM users u")
+        #expect(plan.contains("HashJoin type=left"))
+        #expect(plan.contains("HashAggregate keys=[user_id] aggregates=[count(*)]"))
+        #expect(!plan.contains("SubPlan"))
     }
 
     @Test func correlatedExistsBecomesSemiJoin() throws {

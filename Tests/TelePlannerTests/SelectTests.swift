@@ -167,6 +167,10 @@ import Testing
         ])
     }
 
+    @Test func betweenSymmetric() throws {
+        #expect(text(try run("SELECT 5 BETWEEN SYMMETRIC 10 AND 1, 5 BETWEEN 10 AND 1, 5 NOT BETWEEN 1 AND 4")) == ["true|false|true"])
+    }
+
     @Test func parametersFillPlaceholders() throws {
         let rows = try run("SELECT name FROM users WHERE id = $1 OR name = $2", parameters: [.integer(2), .string("dee")])
         #expect(sortedText(rows) == ["bob", "dee"])

@@ -104,4 +104,20 @@ import Testing
         let notExists = try run("SELECT id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)")
         #expect(sortedText(notExists) == ["14", "15"])
     }
+
+    @Test func decorrelatedScalarAggregates() throws {
+        // dee has no orders: count gives 0, sum NULL, and count(*) + 1 gives 1.
+        let rows = try run(
+            """
+            SELECT name,
+                   (SELECT count(*) FROM orders o WHERE o.user_id = u.id),
+                   (SELECT sum(amount) FROM orders o WHERE o.user_id = u.id AND amount > 60),
+                   (SELECT count(*) + 1 FROM orders o WHERE u.id = o.user_id)
+            FROM users u ORDER BY id
+            """)
+        #expect(text(rows) == ["ada|2|100|3", "bob|1|70|2", "cy|1|NULL|2", "dee|0|NULL|1"])
+        // A NULL outer key matches no group and gets the empty value.
+        let orders = try run("SELECT id, (SELECT count(*) FROM users u WHERE u.id = o.user_id) FROM orders o ORDER BY id")
+        #expect(text(orders) == ["10|1", "11|1", "12|1", "13|1", "14|0", "15|0"])
+    }
 }
