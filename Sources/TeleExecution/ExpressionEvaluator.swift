@@ -148,8 +148,8 @@ public enum ExpressionEvaluator {
         }
     }
 
-    /// Evaluates `value IN (constants)` with a hash set when the list is long and every element
-    /// is a constant of an integer-like type; nil when that path does not apply.
+    /// Evaluates `value IN (constants)` with a hash set when every element is a constant of an
+    /// integer-like type. Returns nil when that path does not apply.
     static func inConstantList(_ value: Vector, _ list: [BoundExpression], negated: Bool, count: Int) -> Vector? {
         guard value.type.physical == .int64 else { return nil }
         var members = Set<Int64>()

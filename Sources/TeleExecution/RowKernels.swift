@@ -81,7 +81,7 @@ private func dictionaryKernel(
     return builder.finish()
 }
 
-/// A strict row kernel whose arguments are all strings and whose result is a string or NULL.
+/// Runs a strict row kernel whose arguments are all strings and whose result is a string or NULL.
 func stringKernel(_ arguments: [Vector], count: Int, _ body: ([String]) throws -> Value) throws -> Vector {
     try rowKernel(arguments, count: count, returnType: .varchar) { values in
         try body(values.map(\.stringValue))

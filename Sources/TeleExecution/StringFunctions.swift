@@ -151,7 +151,7 @@ extension ScalarFunctionRegistry {
         }
     }
 
-    /// The 1-based character position of `needle` in `haystack`, or 0 when absent.
+    /// Returns the 1-based character position of `needle` in `haystack`, or 0 when absent.
     static func position(of needle: String, in haystack: String) -> Int {
         let target = Array(needle.utf8)
         let bytes = Array(haystack.utf8)
