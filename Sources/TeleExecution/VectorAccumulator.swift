@@ -64,8 +64,7 @@ struct VectorAccumulator {
         count += 1
     }
 
-    /// Appends one boxed value, NULL included. Used in place of Core's `VectorBuilder`, whose
-    /// NULL bookkeeping only covers `Vector.defaultCapacity` rows.
+    /// Appends one boxed value, NULL included, which must have this accumulator's type.
     mutating func append(_ value: Value) {
         if value.isNull {
             appendNull()
@@ -136,8 +135,8 @@ struct VectorAccumulator {
 }
 
 extension Vector {
-    /// Returns the same rows as a flat vector. Unlike Core's `flattened()`, a constant of more
-    /// than `Vector.defaultCapacity` NULL rows expands correctly.
+    /// Returns the same rows as a flat vector, expanding constants of any length (sort and
+    /// join keys are evaluated over whole inputs, far beyond one chunk).
     func flatVector() -> Vector {
         guard case .constant(let value) = storage else { return flattened() }
         var accumulator = VectorAccumulator(type: type)

@@ -70,8 +70,7 @@ final class ChunkSource: PhysicalOperator {
     }
 }
 
-/// Builds a flat vector of any length. Core's `VectorBuilder` tracks NULLs only within
-/// `Vector.defaultCapacity` rows, so longer test vectors go through `VectorAccumulator`.
+/// Builds a flat vector of any length with the accumulator the operators use.
 func makeVector(_ type: DataType, _ values: [Value]) -> Vector {
     var accumulator = VectorAccumulator(type: type)
     for value in values { accumulator.append(value) }
