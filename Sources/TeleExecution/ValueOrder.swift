@@ -19,8 +19,8 @@ enum ValueOrder {
         case (.double(let a), .integer(let b)): return compareDoubles(a, Double(b))
         case (.string(let a), .string(let b)): return compareBytes(a, b)
         case (.date(let a), .date(let b)), (.timestamp(let a), .timestamp(let b)): return order(a, b)
-        case (.date(let a), .timestamp(let b)): return order(a * DateTime.microsPerDay, b)
-        case (.timestamp(let a), .date(let b)): return order(a, b * DateTime.microsPerDay)
+        case (.date(let a), .timestamp(let b)): return order(a &* DateTime.microsPerDay, b)
+        case (.timestamp(let a), .date(let b)): return order(a, b &* DateTime.microsPerDay)
         case (.interval(let a), .interval(let b)): return order(a.comparableMicros, b.comparableMicros)
         case (.histogram(let a), .histogram(let b)): return compareBytes(a.description, b.description)
         default: return nil
