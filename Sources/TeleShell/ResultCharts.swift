@@ -1,0 +1,146 @@
+// Finding the charts in a query result: HISTOGRAM values, (value, cumulative) pairs and
+// series ordered by a date or build id, each drawn by its renderer.
+//
+// HISTOGRAM columns are charts by type. The other two shapes are recognized by column names
+// and types, so they are drawn only when the user asks (`.chart on` or `.mode chart`): a
+// plain `SELECT day, count(*) ...` should not grow a sparkline unasked.
+
+import TeleCore
+import TeleDB
+
+/// Draws the charts a statement result contains.
+public enum ResultCharts {
+    /// Returns the charts for `result`, or nil when it holds nothing to chart.
+    ///
+    /// - Parameter byName: Whether to recognize CDFs and evolution series by their column
+    ///   names, besides HISTOGRAM values.
+    public static func render(_ result: StatementResult, options: ChartOptions, byName: Bool) -> String? {
+        guard result.returnsRows else { return nil }
+        let columns = result.columns
+        if columns.contains(where: { $0.type == .histogram }) {
+            return histograms(columns: columns, rows: result.rows, options: options)
+        }
+        guard byName else { return nil }
+        if let pair = cdfColumns(columns) {
+            return cdfs(columns: columns, rows: result.rows, pair: pair, options: options)
+        }
+        if let order = seriesOrderColumn(columns) {
+            return sparklines(columns: columns, rows: result.rows, order: order, options: options)
+        }
+        return nil
+    }
+
+    // MARK: Histograms
+
+    private static func histograms(columns: [ResultColumn], rows: [[Value]], options: ChartOptions) -> String {
+        let histogramColumns = columns.indices.filter { columns[$0].type == .histogram }
+        let labelColumns = columns.indices.filter { columns[$0].type != .histogram }
+        var charts: [String] = []
+        for row in rows {
+            for column in histogramColumns {
+                var title = labelColumns.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }
+                if histogramColumns.count > 1 || title.isEmpty { title.append(columns[column].name) }
+                let heading = title.joined(separator: ", ")
+                guard case .histogram(let histogram) = row[column] else {
+                    charts.append(heading + "\nNULL\n")
+                    continue
+                }
+                charts.append(HistogramChart.render(histogram, title: heading, options: options))
+            }
+        }
+        return charts.joined(separator: "\n")
+    }
+
+    // MARK: CDFs
+
+    /// Returns the value and cumulative column of a CDF: a numeric column named `cumulative`,
+    /// `cdf` or `cumulative_*`, and the numeric column before it.
+    static func cdfColumns(_ columns: [ResultColumn]) -> (value: Int, cumulative: Int)? {
+        guard let cumulative = columns.indices.first(where: { index in
+            let name = columns[index].name.lowercased()
+            return columns[index].type.isNumeric && (name == "cumulative" || name == "cdf" || name.hasPrefix("cumulative_"))
+        }) else { return nil }
+        guard let value = columns.indices.last(where: { $0 < cumulative && columns[$0].type.isNumeric }) else { return nil }
+        return (value, cumulative)
+    }
+
+    private static func cdfs(columns: [ResultColumn], rows: [[Value]], pair: (value: Int, cumulative: Int),
+                             options: ChartOptions) -> String
+    {
+        let keyColumns = columns.indices.filter { $0 != pair.value && $0 != pair.cumulative }
+        let groups = group(rows, by: keyColumns, columns: columns)
+        return groups.map { group in
+            let points = group.rows.compactMap { row -> (value: Double, cumulative: Double)? in
+                guard let value = row[pair.value].numericValue, let cumulative = row[pair.cumulative].numericValue else { return nil }
+                return (value, cumulative)
+            }
+            return CDFChart.render(points, title: group.title, valueName: columns[pair.value].name,
+                                   cumulativeName: columns[pair.cumulative].name, options: options)
+        }.joined(separator: "\n")
+    }
+
+    // MARK: Evolution series
+
+    /// Returns the column that orders an evolution series: a date or timestamp column, or
+    /// one named like a build id or a date, when the last column is numeric.
+    static func seriesOrderColumn(_ columns: [ResultColumn]) -> Int? {
+        guard columns.count >= 2, let last = columns.last, last.type.isNumeric else { return nil }
+        let candidates = columns.indices.dropLast()
+        if let temporal = candidates.first(where: { columns[$0].type.isTemporal }) { return temporal }
+        let names = ["build_id", "buildid", "build", "date", "day", "week", "month", "submission_date"]
+        return candidates.first { index in
+            let name = columns[index].name.lowercased()
+            return names.contains(name) || name.hasSuffix("_date") || name.hasSuffix("build_id")
+        }
+    }
+
+    private static func sparklines(columns: [ResultColumn], rows: [[Value]], order: Int, options: ChartOptions) -> String {
+        let valueColumn = columns.count - 1
+        let keyColumns = columns.indices.filter { $0 != order && $0 != valueColumn && columns[$0].type != .histogram }
+        let groups = group(rows, by: keyColumns, columns: columns)
+        let titleWidth = groups.map { ($0.title ?? "").count }.max() ?? 0
+        var lines: [String] = ["\(columns[valueColumn].name) by \(columns[order].name)"]
+        for group in groups {
+            let values = group.rows.map { $0[valueColumn].numericValue }
+            let known = values.compactMap { $0 }.filter { !$0.isNaN }
+            let first = group.rows.first.map { ResultFormatter.displayText($0[order]) } ?? ""
+            let last = group.rows.last.map { ResultFormatter.displayText($0[order]) } ?? ""
+            var summary = " \(first)..\(last), \(values.count) points"
+            if let low = known.min(), let high = known.max(), let latest = known.last {
+                summary += ", min \(ChartText.number(low)), max \(ChartText.number(high)), last \(ChartText.number(latest))"
+            }
+            let title = group.title.map { ChartText.padRight($0, to: titleWidth) + " " } ?? ""
+            let space = options.fittedWidth - title.count - 2
+            lines.append(title + Sparkline.render(values, width: max(space, 10)))
+            lines.append(String(repeating: " ", count: title.count) + summary)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: Grouping
+
+    /// Splits rows by the text of `keys`, keeping the first-seen order of groups and the
+    /// order of rows inside each group.
+    static func group(_ rows: [[Value]], by keys: [Int], columns: [ResultColumn]) -> [(title: String?, rows: [[Value]])] {
+        guard !keys.isEmpty else { return [(nil, rows)] }
+        var order: [String] = []
+        var members: [String: [[Value]]] = [:]
+        for row in rows {
+            let title = keys.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }.joined(separator: ", ")
+            if members[title] == nil { order.append(title) }
+            members[title, default: []].append(row)
+        }
+        return order.map { ($0, members[$0] ?? []) }
+    }
+}
+
+extension Value {
+    /// The value as a Double for charting, or nil for NULL and non-numeric values.
+    var numericValue: Double? {
+        switch self {
+        case .integer(let number): return Double(number)
+        case .double(let number): return number
+        default: return nil
+        }
+    }
+}
