@@ -48,7 +48,9 @@ public enum CDFChart {
         var labelRows: [Int: String] = [:]
         for fraction in labels {
             let dot = Int((fraction * Double(dotRows - 1)).rounded())
-            labelRows[(dotRows - 1 - dot) / 4] = String(format: "%.2f", fraction)
+            // On a short plot two fractions can fall in one row; the first (higher) one stays.
+            let row = (dotRows - 1 - dot) / 4
+            if labelRows[row] == nil { labelRows[row] = String(format: "%.2f", fraction) }
         }
         for row in 0..<height {
             let label = labelRows[row].map { ChartText.padLeft($0, to: labelWidth) + " ┤" } ?? String(repeating: " ", count: labelWidth) + " │"

@@ -105,7 +105,7 @@ public enum ResultCharts {
             let known = values.compactMap { $0 }.filter { !$0.isNaN }
             let first = group.rows.first.map { ResultFormatter.displayText($0[order]) } ?? ""
             let last = group.rows.last.map { ResultFormatter.displayText($0[order]) } ?? ""
-            var summary = " \(first)..\(last), \(values.count) points"
+            var summary = "\(first)..\(last), \(values.count) points"
             if let low = known.min(), let high = known.max(), let latest = known.last {
                 summary += ", min \(ChartText.number(low)), max \(ChartText.number(high)), last \(ChartText.number(latest))"
             }
