@@ -1,7 +1,7 @@
 // The curve of an empirical cumulative distribution, drawn with braille characters on a grid
 // of text cells, with the cumulative fraction on the y axis and the value on the x axis.
 //
-// Each text cell holds 2 x 4 braille dots, so a plot of W x H cells has 2W x 4H points. The
+// Each text cell contains 2 x 4 braille dots, so a plot of W x H cells has 2W x 4H points. The
 // CDF is a step function: at each dot column the curve is at the cumulative fraction of the
 // last point whose value lies at or left of that column's right edge, and vertical dots join
 // it to the column before so that jumps stay visible.
@@ -100,8 +100,8 @@ public enum CDFChart {
         return column == 0 ? left[row] : right[row]
     }
 
-    /// The minimum under the left end of the x axis, the maximum under the right end and,
-    /// when there is room, the middle value under the middle.
+    /// Returns the x axis labels: the minimum under the left end, the maximum under the right
+    /// end and, when there is room, the middle value under the middle.
     static func axisLabels(low: Double, high: Double, log: Bool, indent: Int, width: Int) -> String {
         let value: (Double) -> String = { ChartText.number(log ? pow(10, $0) : $0) }
         let left = value(low)

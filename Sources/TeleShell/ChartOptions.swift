@@ -16,18 +16,18 @@ public enum ChartSetting: String, Sendable, CaseIterable {
     case off
 }
 
-/// How the renderers scale, trim and size a chart.
+/// Chart settings the renderers read: scale, trimming and size.
 public struct ChartOptions: Sendable, Equatable {
-    /// How bar lengths (and CDF x positions) map to values.
+    /// The mapping from values to bar lengths and CDF x positions.
     public enum Scale: String, Sendable {
         case linear
-        /// Bars proportional to log10(1 + count); CDF x axis in log10 when all values are positive.
+        /// Bars proportional to log10(1 + count), and a log10 CDF x axis when all values are positive.
         case log
     }
 
     public var setting: ChartSetting
     public var scale: Scale
-    /// The percentage of samples, from the top of a histogram, to leave out of the chart;
+    /// The percentage of samples, from the top of a histogram, to leave out of the chart.
     /// 0 keeps all of them.
     public var trimPercent: Double
     /// The total width of a chart line in terminal columns.
@@ -44,7 +44,7 @@ public struct ChartOptions: Sendable, Equatable {
         self.height = height
     }
 
-    /// The narrowest chart the renderers draw; a smaller `width` is raised to this.
+    /// The minimum chart width. A smaller `width` is raised to this.
     static let minimumWidth = 40
 
     var fittedWidth: Int { max(width, Self.minimumWidth) }

@@ -42,8 +42,8 @@ public enum HistogramChart {
     /// Returns every bucket of `histogram` in order, with a count of 0 for the empty ones.
     ///
     /// Uses Firefox's layout for the histogram's kind when every stored lower bound is part
-    /// of it; otherwise, for a histogram whose layout is unknown or too large to list, only
-    /// the stored buckets.
+    /// of it. A histogram whose layout is unknown or too large to list gets only its stored
+    /// buckets.
     static func buckets(of histogram: Histogram) -> [ChartBucket] {
         let stored = zip(histogram.bucketLowerBounds, histogram.bucketCounts).map { ChartBucket(lower: Double($0), count: $1) }
         guard let layout = FirefoxLayout.lowerBounds(of: histogram) else { return stored }
@@ -104,7 +104,7 @@ public enum HistogramChart {
     /// cumulative count reaches (100 - percent)% of `total`.
     ///
     /// - Returns: The kept buckets, and the count and first lower bound of the dropped ones
-    ///   when any held samples.
+    ///   when they contain samples.
     static func trim(_ buckets: [ChartBucket], total: Int64, percent: Double)
         -> (shown: [ChartBucket], trimmed: (count: Int64, lower: Double)?)
     {
@@ -131,7 +131,7 @@ public enum HistogramChart {
         return end
     }
 
-    /// Returns a bar of full and partial blocks; any non-empty bucket gets at least `▏`.
+    /// Returns a bar of full and partial blocks. A non-empty bucket gets at least `▏`.
     static func bar(count: Int64, largest: Int64, width: Int, scale: ChartOptions.Scale) -> String {
         guard count > 0, largest > 0 else { return "" }
         let fraction: Double
@@ -151,7 +151,7 @@ public enum HistogramChart {
 /// TODO: use the shared layout helper in TeleCore once it lands, so that ingest, the
 /// HISTOGRAM aggregate and the charts compute bounds in one place.
 enum FirefoxLayout {
-    /// Lists larger than this are not rebuilt; the chart then shows only stored buckets.
+    /// The maximum bucket count rebuilt. Larger histograms show only their stored buckets.
     static let maximumBucketCount: Int32 = 10_000
 
     /// Returns the lower bounds of every bucket, or nil when the layout is invalid or too large.

@@ -10,7 +10,7 @@ import TeleDB
 
 /// Draws the charts a statement result contains.
 public enum ResultCharts {
-    /// Returns the charts for `result`, or nil when it holds nothing to chart.
+    /// Returns the charts for `result`, or nil when it contains nothing to chart.
     ///
     /// - Parameter byName: Whether to recognize CDFs and evolution series by their column
     ///   names, besides HISTOGRAM values.

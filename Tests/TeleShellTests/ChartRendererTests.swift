@@ -120,7 +120,7 @@ import Testing
 }
 
 @Suite struct FirefoxLayoutTests {
-    /// The shared bucket reference, or nil when the shared data folder is absent.
+    /// Reads the shared bucket reference, or returns nil when the shared data folder is absent.
     ///
     /// Looks for `shared/telemetry` beside the repository root and beside its parents,
     /// because a git worktree may sit one level deeper than the main checkout.
