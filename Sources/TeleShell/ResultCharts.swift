@@ -54,20 +54,26 @@ public enum ResultCharts {
     // MARK: CDFs
 
     /// Returns the value and cumulative column of a CDF: a numeric column named `cumulative`,
-    /// `cdf` or `cumulative_*`, and the numeric column before it.
+    /// `cdf` or `cumulative_*`, and before it the numeric column named `value`, else `upper`,
+    /// else the first numeric one.
+    ///
+    /// The `upper` rule draws a `(lower, upper, count, fraction, cumulative)` bucket listing
+    /// at each bucket's upper bound, where its cumulative fraction is reached.
     static func cdfColumns(_ columns: [ResultColumn]) -> (value: Int, cumulative: Int)? {
         guard let cumulative = columns.indices.first(where: { index in
             let name = columns[index].name.lowercased()
             return columns[index].type.isNumeric && (name == "cumulative" || name == "cdf" || name.hasPrefix("cumulative_"))
         }) else { return nil }
-        guard let value = columns.indices.last(where: { $0 < cumulative && columns[$0].type.isNumeric }) else { return nil }
+        let candidates = columns.indices.filter { $0 < cumulative && columns[$0].type.isNumeric }
+        let named = { (name: String) in candidates.first { columns[$0].name.lowercased() == name } }
+        guard let value = named("value") ?? named("upper") ?? candidates.first else { return nil }
         return (value, cumulative)
     }
 
     private static func cdfs(columns: [ResultColumn], rows: [[Value]], pair: (value: Int, cumulative: Int),
                              options: ChartOptions) -> String
     {
-        let keyColumns = columns.indices.filter { $0 != pair.value && $0 != pair.cumulative }
+        let keyColumns = columns.indices.filter { isGroupKey(columns[$0]) }
         let groups = group(rows, by: keyColumns, columns: columns)
         return groups.map { group in
             let points = group.rows.compactMap { row -> (value: Double, cumulative: Double)? in
@@ -96,7 +102,7 @@ public enum ResultCharts {
 
     private static func sparklines(columns: [ResultColumn], rows: [[Value]], order: Int, options: ChartOptions) -> String {
         let valueColumn = columns.count - 1
-        let keyColumns = columns.indices.filter { $0 != order && $0 != valueColumn && columns[$0].type != .histogram }
+        let keyColumns = columns.indices.filter { $0 != order && isGroupKey(columns[$0]) }
         let groups = group(rows, by: keyColumns, columns: columns)
         let titleWidth = groups.map { ($0.title ?? "").count }.max() ?? 0
         var lines: [String] = ["\(columns[valueColumn].name) by \(columns[order].name)"]
@@ -118,6 +124,12 @@ public enum ResultCharts {
     }
 
     // MARK: Grouping
+
+    /// Returns whether a column splits a CDF or series into groups. Numeric columns are
+    /// measures beside the charted one, such as a count, so they do not.
+    static func isGroupKey(_ column: ResultColumn) -> Bool {
+        !column.type.isNumeric && column.type != .histogram
+    }
 
     /// Splits rows by the text of `keys`, keeping the first-seen order of groups and the
     /// order of rows inside each group.

@@ -157,6 +157,39 @@ import Testing
         #expect(capture.output.contains("(trimmed 1 samples, 14.3%, in buckets from 3 up)\n"))
     }
 
+    @Test func bucketListingDrawsAtUpperBound() throws {
+        let columns: [(String, DataType)] = [("lower", .bigint), ("upper", .bigint), ("count", .bigint),
+                                             ("fraction", .double), ("cumulative", .double)]
+        let result = makeResult(columns, [
+            [.integer(0), .integer(10), .integer(1), .double(0.5), .double(0.5)],
+            [.integer(10), .integer(20), .integer(1), .double(0.5), .double(1)],
+        ])
+        let pair = try #require(ResultCharts.cdfColumns(result.columns))
+        #expect(pair.value == 1)
+        #expect(pair.cumulative == 4)
+        let options = ChartOptions(width: 40, height: 4)
+        let text = ResultCharts.render(result, options: options, byName: true)
+        let expected = CDFChart.render([(10, 0.5), (20, 1)], title: nil, valueName: "upper", options: options)
+        #expect(text == expected)
+    }
+
+    @Test func textColumnsSplitCDFGroups() {
+        let result = makeResult([("os", .varchar), ("n", .bigint), ("value", .double), ("cumulative", .double)], [
+            [.string("Linux"), .integer(3), .double(1), .double(1)],
+            [.string("Darwin"), .integer(4), .double(1), .double(0.5)],
+            [.string("Darwin"), .integer(5), .double(2), .double(1)],
+        ])
+        let text = ResultCharts.render(result, options: ChartOptions(width: 40, height: 4), byName: true) ?? ""
+        let titles = text.split(separator: "\n").filter { $0.hasPrefix("os = ") }
+        #expect(titles == ["os = Linux", "os = Darwin"])
+    }
+
+    @Test func byNameOffIgnoresNamedShapes() {
+        let result = makeResult([("value", .double), ("cumulative", .double)], [[.double(1), .double(1)]])
+        #expect(ResultCharts.render(result, options: ChartOptions(), byName: false) == nil)
+        #expect(ResultCharts.render(makeCommandResult("INSERT 0 1"), options: ChartOptions(), byName: true) == nil)
+    }
+
     @Test func terminalWidthPrefersColumns() {
         #expect(TerminalSize.width(environment: ["COLUMNS": "120"]) == 120)
         #expect(TerminalSize.width(environment: ["COLUMNS": "wide"]) > 0)
