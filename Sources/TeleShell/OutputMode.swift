@@ -60,11 +60,13 @@ public enum ResultFormatter {
             let rows = RowLocator(chunks: result.chunks)
             output(TableFormatter.format(columns: columns, rowCount: rows.count, row: rows.row,
                                          maxRows: maxRows, maxCellWidth: maxCellWidth))
-            if charts.setting != .off, let text = ResultCharts.render(result, options: charts, byName: charts.setting == .on) {
+            if charts.setting != .off,
+               let text = ResultCharts.render(result, options: charts, byName: charts.setting == .on, maxRows: maxRows)
+            {
                 output("\n" + text)
             }
         case .chart:
-            if let text = ResultCharts.render(result, options: charts, byName: true) {
+            if let text = ResultCharts.render(result, options: charts, byName: true, maxRows: maxRows) {
                 output(text)
             } else {
                 write(result, mode: .table, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)

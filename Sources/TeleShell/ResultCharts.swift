@@ -12,13 +12,23 @@ import TeleDB
 public enum ResultCharts {
     /// Returns the charts for `result`, or nil when it contains nothing to chart.
     ///
-    /// - Parameter byName: Whether to recognize CDFs and evolution series by their column
-    ///   names, besides HISTOGRAM values.
-    public static func render(_ result: StatementResult, options: ChartOptions, byName: Bool) -> String? {
+    /// - Parameters:
+    ///   - byName: Whether to recognize CDFs and evolution series by their column names,
+    ///     besides HISTOGRAM values.
+    ///   - maxRows: The number of rows whose histograms are drawn, followed by a line that
+    ///     counts the rest; 0 draws every row.
+    public static func render(_ result: StatementResult, options: ChartOptions, byName: Bool, maxRows: Int = 0) -> String? {
         guard result.returnsRows else { return nil }
         let columns = result.columns
         if columns.contains(where: { $0.type == .histogram }) {
-            return histograms(columns: columns, rows: result.rows, options: options)
+            let rows = RowLocator(chunks: result.chunks)
+            let shown = maxRows > 0 ? min(maxRows, rows.count) : rows.count
+            var text = histograms(columns: columns, rows: (0..<shown).map(rows.row), options: options)
+            if shown < rows.count {
+                let hidden = rows.count - shown
+                text += "\n(\(hidden) more row\(hidden == 1 ? "" : "s") not drawn. Use .maxrows 0 to draw every row.)\n"
+            }
+            return text
         }
         guard byName else { return nil }
         if let pair = cdfColumns(columns) {
@@ -100,10 +110,13 @@ public enum ResultCharts {
         }
     }
 
-    private static func sparklines(columns: [ResultColumn], rows: [[Value]], order: Int, options: ChartOptions) -> String {
+    /// Returns one sparkline per group, or nil when no group has two points, as when a text
+    /// column such as a document id makes every row its own group.
+    private static func sparklines(columns: [ResultColumn], rows: [[Value]], order: Int, options: ChartOptions) -> String? {
         let valueColumn = columns.count - 1
         let keyColumns = columns.indices.filter { $0 != order && isGroupKey(columns[$0]) }
         let groups = group(rows, by: keyColumns, columns: columns)
+        guard groups.contains(where: { $0.rows.count >= 2 }) else { return nil }
         let titleWidth = groups.map { ($0.title ?? "").count }.max() ?? 0
         var lines: [String] = ["\(columns[valueColumn].name) by \(columns[order].name)"]
         for group in groups {

@@ -190,6 +190,22 @@ import Testing
         #expect(ResultCharts.render(makeCommandResult("INSERT 0 1"), options: ChartOptions(), byName: true) == nil)
     }
 
+    @Test func maxRowsLimitsHistogramCharts() {
+        let capture = OutputCapture()
+        let shell = makeShell(capture)
+        shell.runScript(".mode chart\n.maxrows 1\n" + Self.histogramSQL + ";")
+        let chart = HistogramChart.render(Self.histogram, title: "metric = GC_MS", options: shell.chartOptions)
+        #expect(capture.output == chart + "\n(1 more row not drawn. Use .maxrows 0 to draw every row.)\n")
+    }
+
+    @Test func singlePointGroupsDrawNoSparkline() {
+        let result = makeResult([("document_id", .varchar), ("day", .date), ("n", .integer)], [
+            [.string("a"), .date(20454), .integer(1)],
+            [.string("b"), .date(20455), .integer(2)],
+        ])
+        #expect(ResultCharts.render(result, options: ChartOptions(), byName: true) == nil)
+    }
+
     @Test func terminalWidthPrefersColumns() {
         #expect(TerminalSize.width(environment: ["COLUMNS": "120"]) == 120)
         #expect(TerminalSize.width(environment: ["COLUMNS": "wide"]) > 0)
