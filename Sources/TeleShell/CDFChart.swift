@@ -63,6 +63,26 @@ public enum CDFChart {
         return lines.map(trimTrailingSpaces).joined(separator: "\n") + "\n"
     }
 
+    /// Parses a CDF value as the CDF aggregate writes it: a JSON array of `[value, cumulative]`
+    /// pairs such as `[[1,0.25],[7,1]]`.
+    ///
+    /// - Returns: The pairs, or nil when `text` is not such an array.
+    static func parsePairs(_ text: String) -> [(value: Double, cumulative: Double)]? {
+        let compact = text.filter { !$0.isWhitespace }
+        guard compact.hasPrefix("["), compact.hasSuffix("]") else { return nil }
+        let body = compact.dropFirst().dropLast()
+        if body.isEmpty { return [] }
+        guard body.hasPrefix("["), body.hasSuffix("]") else { return nil }
+        var pairs: [(value: Double, cumulative: Double)] = []
+        // Splitting at "],[" leaves each pair as "value,cumulative" once the outer brackets go.
+        for item in body.dropFirst().dropLast().components(separatedBy: "],[") {
+            let numbers = item.split(separator: ",", omittingEmptySubsequences: false)
+            guard numbers.count == 2, let value = Double(numbers[0]), let cumulative = Double(numbers[1]) else { return nil }
+            pairs.append((value, cumulative))
+        }
+        return pairs
+    }
+
     /// Fills a `rows` x `columns` grid of braille cells with the step curve of `points`.
     static func plot(_ points: [(value: Double, cumulative: Double)], position: (Double) -> Double, low: Double, high: Double,
                      columns: Int, rows: Int) -> [[Character]]

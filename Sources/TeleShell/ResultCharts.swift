@@ -30,6 +30,7 @@ public enum ResultCharts {
             }
             return text
         }
+        if let text = cdfValues(columns: columns, result: result, options: options) { return text }
         guard byName else { return nil }
         if let pair = cdfColumns(columns) {
             return cdfs(columns: columns, rows: result.rows, pair: pair, options: options)
@@ -62,6 +63,40 @@ public enum ResultCharts {
     }
 
     // MARK: CDFs
+
+    /// Draws the CDF values of a result: VARCHAR columns named `cdf`, `cdf_*` or `*_cdf` in
+    /// which every non-NULL value parses as a CDF, since the CDF aggregate returns its pairs
+    /// as JSON text.
+    private static func cdfValues(columns: [ResultColumn], result: StatementResult, options: ChartOptions) -> String? {
+        let named = columns.indices.filter { index in
+            let name = columns[index].name.lowercased()
+            return columns[index].type == .varchar && (name == "cdf" || name.hasPrefix("cdf_") || name.hasSuffix("_cdf"))
+        }
+        guard !named.isEmpty else { return nil }
+        let rows = result.rows
+        let cdfColumns = named.filter { column in
+            rows.allSatisfy { row in
+                guard case .string(let text) = row[column] else { return row[column] == .null }
+                return CDFChart.parsePairs(text) != nil
+            }
+        }
+        guard !cdfColumns.isEmpty else { return nil }
+        let labelColumns = columns.indices.filter { !cdfColumns.contains($0) }
+        var charts: [String] = []
+        for row in rows {
+            for column in cdfColumns {
+                var title = labelColumns.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }
+                if cdfColumns.count > 1 || title.isEmpty { title.append(columns[column].name) }
+                let heading = title.joined(separator: ", ")
+                guard case .string(let text) = row[column], let points = CDFChart.parsePairs(text) else {
+                    charts.append(heading + "\nNULL\n")
+                    continue
+                }
+                charts.append(CDFChart.render(points, title: heading, options: options))
+            }
+        }
+        return charts.joined(separator: "\n")
+    }
 
     /// Returns the value and cumulative column of a CDF: a numeric column named `cumulative`,
     /// `cdf` or `cumulative_*`, and before it the numeric column named `value`, else `upper`,

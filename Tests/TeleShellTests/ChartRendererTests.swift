@@ -231,6 +231,16 @@ import Testing
         #expect(CDFChart.render([(.nan, 0.5)], title: nil, options: ChartOptions()) == "(empty CDF: no points)\n")
     }
 
+    @Test func parsesAggregateText() throws {
+        let pairs = try #require(CDFChart.parsePairs("[[1,0.25], [7,1]]"))
+        #expect(pairs.map(\.value) == [1, 7])
+        #expect(pairs.map(\.cumulative) == [0.25, 1])
+        #expect(CDFChart.parsePairs("[]")?.isEmpty == true)
+        #expect(CDFChart.parsePairs("[[1,0.5,2]]") == nil)
+        #expect(CDFChart.parsePairs("[[1,x]]") == nil)
+        #expect(CDFChart.parsePairs("release") == nil)
+    }
+
     @Test func logAxisLabelsRealValues() {
         var options = ChartOptions(width: 40, height: 4)
         options.scale = .log

@@ -190,6 +190,23 @@ import Testing
         #expect(ResultCharts.render(makeCommandResult("INSERT 0 1"), options: ChartOptions(), byName: true) == nil)
     }
 
+    @Test func autoDrawsCDFAggregateText() {
+        let capture = OutputCapture()
+        let session = makeSession()
+        session.answer("SELECT os, CDF(x) FROM t", with: makeResult(
+            [("os", .varchar), ("cdf", .varchar)], [[.string("Linux"), .string("[[0,0],[10,1]]")], [.string("Darwin"), .null]]))
+        let shell = capture.makeShell(session: session)
+        shell.chartOptions = ChartOptions(width: 40, height: 4)
+        shell.runScript(".mode chart\nSELECT os, CDF(x) FROM t;")
+        let chart = CDFChart.render([(0, 0), (10, 1)], title: "os = Linux", options: shell.chartOptions)
+        #expect(capture.output == chart + "\nos = Darwin\nNULL\n")
+    }
+
+    @Test func cdfNamedTextThatIsNotCDF() {
+        let result = makeResult([("cdf", .varchar)], [[.string("not a cdf")]])
+        #expect(ResultCharts.render(result, options: ChartOptions(), byName: true) == nil)
+    }
+
     @Test func maxRowsLimitsHistogramCharts() {
         let capture = OutputCapture()
         let shell = makeShell(capture)
