@@ -2,9 +2,9 @@
 // of text cells, with the cumulative fraction on the y axis and the value on the x axis.
 //
 // Each text cell contains 2 x 4 braille dots, so a plot of W x H cells has 2W x 4H points. The
-// CDF is a step function: at each dot column the curve is at the cumulative fraction of the
-// last point whose value lies at or left of that column's right edge, and vertical dots join
-// it to the column before so that jumps stay visible.
+// CDF is a step function. At each dot column the curve is at the cumulative fraction of the
+// last point whose value lies at or left of that column's right edge. Vertical dots join it
+// to the column before, so jumps stay visible.
 
 import Foundation
 

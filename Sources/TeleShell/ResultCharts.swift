@@ -22,10 +22,10 @@ public enum ResultCharts {
         let columns = result.columns
         if columns.contains(where: { $0.type == .histogram }) {
             let rows = RowLocator(chunks: result.chunks)
-            let shown = maxRows > 0 ? min(maxRows, rows.count) : rows.count
-            var text = histograms(columns: columns, rows: (0..<shown).map(rows.row), options: options)
-            if shown < rows.count {
-                let hidden = rows.count - shown
+            let drawnRowCount = maxRows > 0 ? min(maxRows, rows.count) : rows.count
+            var text = histograms(columns: columns, rows: (0..<drawnRowCount).map(rows.row), options: options)
+            if drawnRowCount < rows.count {
+                let hidden = rows.count - drawnRowCount
                 text += "\n(\(hidden) more row\(hidden == 1 ? "" : "s") not drawn. Use .maxrows 0 to draw every row.)\n"
             }
             return text
@@ -49,7 +49,7 @@ public enum ResultCharts {
         var charts: [String] = []
         for row in rows {
             for column in histogramColumns {
-                var title = labelColumns.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }
+                var title = labelColumns.map { describe(column: columns[$0], value: row[$0]) }
                 if histogramColumns.count > 1 || title.isEmpty { title.append(columns[column].name) }
                 let heading = title.joined(separator: ", ")
                 guard case .histogram(let histogram) = row[column] else {
@@ -85,7 +85,7 @@ public enum ResultCharts {
         var charts: [String] = []
         for row in rows {
             for column in cdfColumns {
-                var title = labelColumns.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }
+                var title = labelColumns.map { describe(column: columns[$0], value: row[$0]) }
                 if cdfColumns.count > 1 || title.isEmpty { title.append(columns[column].name) }
                 let heading = title.joined(separator: ", ")
                 guard case .string(let text) = row[column], let points = CDFChart.parsePairs(text) else {
@@ -173,6 +173,11 @@ public enum ResultCharts {
 
     // MARK: Grouping
 
+    /// Returns `name = value`, the form chart titles give each label column.
+    static func describe(column: ResultColumn, value: Value) -> String {
+        column.name + " = " + ResultFormatter.displayText(value)
+    }
+
     /// Returns whether a column splits a CDF or series into groups. Numeric columns are
     /// measures beside the charted one, such as a count, so they do not.
     static func isGroupKey(_ column: ResultColumn) -> Bool {
@@ -186,7 +191,7 @@ public enum ResultCharts {
         var order: [String] = []
         var members: [String: [[Value]]] = [:]
         for row in rows {
-            let title = keys.map { "\(columns[$0].name) = \(ResultFormatter.displayText(row[$0]))" }.joined(separator: ", ")
+            let title = keys.map { describe(column: columns[$0], value: row[$0]) }.joined(separator: ", ")
             if members[title] == nil { order.append(title) }
             members[title, default: []].append(row)
         }
