@@ -123,7 +123,12 @@ public enum CDFChart {
     /// Returns the x axis labels: the minimum under the left end, the maximum under the right
     /// end and, when there is room, the middle value under the middle.
     static func axisLabels(low: Double, high: Double, log: Bool, indent: Int, width: Int) -> String {
-        let value: (Double) -> String = { ChartText.number(log ? pow(10, $0) : $0) }
+        // pow(10, log10(v)) can miss v by an ulp, and 182.0000001 would print as "182.0".
+        let value: (Double) -> String = { position in
+            guard log else { return ChartText.number(position) }
+            let real = pow(10, position)
+            return ChartText.number(abs(real - real.rounded()) < 1e-9 * abs(real) ? real.rounded() : real)
+        }
         let left = value(low)
         let right = value(high)
         var line = [Character](repeating: " ", count: width)

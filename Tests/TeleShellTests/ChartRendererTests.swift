@@ -247,6 +247,9 @@ import Testing
         let text = CDFChart.render([(1, 0.5), (1000, 1)], title: nil, options: options)
         #expect(text.hasPrefix("cumulative  (x axis log10)\n"))
         #expect(text.contains("\n      1              31.62          1000\n"))
+        // 10^log10(182) is 182.00000000000003, which must still print as a whole number.
+        let whole = CDFChart.render([(182, 0.5), (9714, 1)], title: nil, options: options)
+        #expect(whole.contains("\n      182           1329.6          9714\n"))
     }
 }
 
