@@ -7,7 +7,8 @@ import Foundation
 
 /// When the shell draws charts under a table.
 public enum ChartSetting: String, Sendable, CaseIterable {
-    /// Charts only for values that are charts by type, such as HISTOGRAM columns.
+    /// Charts only for histogram and CDF values: HISTOGRAM columns and the JSON text of the
+    /// CDF aggregate.
     case auto
     /// Also charts for results recognized by their column names: (value, cumulative) pairs
     /// and series ordered by a date or build id.

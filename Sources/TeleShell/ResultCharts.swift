@@ -1,9 +1,10 @@
-// Finding the charts in a query result: HISTOGRAM values, (value, cumulative) pairs and
-// series ordered by a date or build id, each drawn by its renderer.
+// Finding the charts in a query result: HISTOGRAM values, CDF values, (value, cumulative)
+// pairs and series ordered by a date or build id, each drawn by its renderer.
 //
-// HISTOGRAM columns are charts by type. The other two shapes are recognized by column names
-// and types, so they are drawn only when the user asks (`.chart on` or `.mode chart`): a
-// plain `SELECT day, count(*) ...` should not grow a sparkline unasked.
+// HISTOGRAM columns are charts by type, and CDF values by their name and JSON shape. The
+// other two shapes are recognized by column names and types alone, so they are drawn only
+// when the user asks (`.chart on` or `.mode chart`). A plain `SELECT day, count(*) ...`
+// should not grow a sparkline unasked.
 
 import TeleCore
 import TeleDB

@@ -7,9 +7,12 @@ import TeleDB
 
 extension Shell {
     static let dotCommandHelp = """
-        .chart [SETTING]       draw charts under tables: auto (HISTOGRAM values only), on (also CDFs
-                               and series by date or build id) or off; log or linear scales the bars;
-                               trim P leaves out the top P percent of samples; width N sets the width
+        .chart                 print the chart settings
+        .chart auto|on|off     charts under tables: auto draws HISTOGRAM and CDF values, on also
+                               draws (value, cumulative) results and series by date or build id
+        .chart linear|log      scale histogram bars by count or by log10(1 + count)
+        .chart trim P          leave the top P percent of each histogram's samples out of its chart
+        .chart width N         set the chart width in columns, at least 40
         .exit                  leave the shell
         .help                  list the dot commands
         .maxrows N             show at most N rows in table mode, eliding the middle; 0 shows all
