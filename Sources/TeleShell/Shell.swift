@@ -34,7 +34,7 @@ public final class Shell {
     /// The display width at which table mode cuts a value off with `…`; 0 never cuts.
     public var maxCellWidth = 0
     public var timerEnabled = false
-    /// How charts are drawn and whether table mode adds them; `.chart` changes it.
+    /// The chart settings that `.chart` changes: scale, trimming, width and whether table mode adds charts.
     public var chartOptions = ChartOptions(width: TerminalSize.width())
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
