@@ -1,8 +1,9 @@
-// Finding the charts in a query result: HISTOGRAM values, CDF values, (value, cumulative)
-// pairs and series ordered by a date or build id, each drawn by its renderer.
+// Finding the charts in a query result: HISTOGRAM values, CDF values, bucket listings,
+// (value, cumulative) pairs and series ordered by a date or build id, each drawn by its
+// renderer.
 //
 // HISTOGRAM columns are charts by type, and CDF values by their name and JSON shape. The
-// other two shapes are recognized by column names and types alone, so they are drawn only
+// other shapes are recognized by column names and types alone, so they are drawn only
 // when the user asks (`.chart on` or `.mode chart`). A plain `SELECT day, count(*) ...`
 // should not grow a sparkline unasked.
 
@@ -14,8 +15,8 @@ public enum ResultCharts {
     /// Returns the charts for `result`, or nil when it contains nothing to chart.
     ///
     /// - Parameters:
-    ///   - byName: Whether to recognize CDFs and evolution series by their column names,
-    ///     besides HISTOGRAM values.
+    ///   - byName: Whether to recognize bucket listings, CDF points and evolution series by
+    ///     their column names, besides HISTOGRAM and CDF values.
     ///   - maxRows: The number of rows whose histograms are drawn, followed by a line that
     ///     counts the rest; 0 draws every row.
     public static func render(_ result: StatementResult, options: ChartOptions, byName: Bool, maxRows: Int = 0) -> String? {
@@ -33,6 +34,9 @@ public enum ResultCharts {
         }
         if let text = cdfValues(columns: columns, result: result, options: options) { return text }
         guard byName else { return nil }
+        if let pair = bucketColumns(columns) {
+            return bucketBars(columns: columns, rows: result.rows, pair: pair, options: options)
+        }
         if let pair = cdfColumns(columns) {
             return cdfs(columns: columns, rows: result.rows, pair: pair, options: options)
         }
@@ -61,6 +65,31 @@ public enum ResultCharts {
             }
         }
         return charts.joined(separator: "\n")
+    }
+
+    /// Returns the columns of a bucket listing, such as `histogram_buckets` returns: numeric
+    /// columns named `lower` and `count`.
+    static func bucketColumns(_ columns: [ResultColumn]) -> (lower: Int, count: Int)? {
+        let numeric = { (name: String) in
+            columns.indices.first { columns[$0].type.isNumeric && columns[$0].name.lowercased() == name }
+        }
+        guard let lower = numeric("lower"), let count = numeric("count") else { return nil }
+        return (lower, count)
+    }
+
+    /// Draws a bucket listing as one bar chart per group of text and date columns. Rows with
+    /// a NULL lower bound or count are skipped.
+    private static func bucketBars(columns: [ResultColumn], rows: [[Value]], pair: (lower: Int, count: Int),
+                                   options: ChartOptions) -> String
+    {
+        let groups = group(rows, by: columns.indices.filter { isGroupKey(columns[$0]) }, columns: columns)
+        return groups.map { group in
+            let buckets = group.rows.compactMap { row -> ChartBucket? in
+                guard let lower = row[pair.lower].numericValue, case .integer(let count) = row[pair.count] else { return nil }
+                return ChartBucket(lower: lower, count: count)
+            }
+            return HistogramChart.render(buckets, header: group.title, options: options)
+        }.joined(separator: "\n")
     }
 
     // MARK: CDFs

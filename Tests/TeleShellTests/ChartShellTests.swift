@@ -157,16 +157,30 @@ import Testing
         #expect(capture.output.contains("(trimmed 1 samples, 14.3%, in buckets from 3 up)\n"))
     }
 
-    @Test func bucketListingDrawsAtUpperBound() throws {
+    @Test func bucketListingDrawsBars() {
         let columns: [(String, DataType)] = [("lower", .bigint), ("upper", .bigint), ("count", .bigint),
                                              ("fraction", .double), ("cumulative", .double)]
         let result = makeResult(columns, [
-            [.integer(0), .integer(10), .integer(1), .double(0.5), .double(0.5)],
-            [.integer(10), .integer(20), .integer(1), .double(0.5), .double(1)],
+            [.integer(0), .integer(10), .integer(1), .double(0.25), .double(0.25)],
+            [.integer(10), .integer(20), .integer(3), .double(0.75), .double(1)],
+            [.integer(20), .null, .integer(0), .double(0), .double(1)],
+        ])
+        let options = ChartOptions(width: 40)
+        let buckets = [ChartBucket(lower: 0, count: 1), ChartBucket(lower: 10, count: 3), ChartBucket(lower: 20, count: 0)]
+        let expected = HistogramChart.render(buckets, header: nil, options: options)
+        #expect(ResultCharts.render(result, options: options, byName: true) == expected)
+        #expect(expected.contains("   10      3   75.0% │" + String(repeating: "█", count: 18) + "\n"))
+    }
+
+    @Test func upperBoundIsCDFValue() throws {
+        let columns: [(String, DataType)] = [("upper", .bigint), ("fraction", .double), ("cumulative", .double)]
+        let result = makeResult(columns, [
+            [.integer(10), .double(0.5), .double(0.5)],
+            [.integer(20), .double(0.5), .double(1)],
         ])
         let pair = try #require(ResultCharts.cdfColumns(result.columns))
-        #expect(pair.value == 1)
-        #expect(pair.cumulative == 4)
+        #expect(pair.value == 0)
+        #expect(pair.cumulative == 2)
         let options = ChartOptions(width: 40, height: 4)
         let text = ResultCharts.render(result, options: options, byName: true)
         let expected = CDFChart.render([(10, 0.5), (20, 1)], title: nil, valueName: "upper", options: options)
