@@ -31,7 +31,8 @@ public struct ChartOptions: Sendable, Equatable {
     /// The percentage of samples, from the top of a histogram, to leave out of the chart.
     /// 0 keeps all of them.
     public var trimPercent: Double
-    /// The total width of a chart line in terminal columns.
+    /// The total width of a chart line in terminal columns. 0 follows the terminal: `COLUMNS`,
+    /// else the width of the terminal on standard output, else 80, read for each chart.
     public var width: Int
     /// The number of text rows of a CDF plot area.
     public var height: Int
@@ -48,7 +49,7 @@ public struct ChartOptions: Sendable, Equatable {
     /// The minimum chart width. A smaller `width` is raised to this.
     static let minimumWidth = 40
 
-    var fittedWidth: Int { max(width, Self.minimumWidth) }
+    var fittedWidth: Int { max(width > 0 ? width : TerminalSize.width(), Self.minimumWidth) }
 }
 
 /// Number formatting and text measuring for chart labels.

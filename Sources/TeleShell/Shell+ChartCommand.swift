@@ -26,9 +26,10 @@ extension Shell {
             }
             chartOptions.trimPercent = percent
         case "width":
-            guard arguments.count == 2, let width = Int(arguments[1]), width >= ChartOptions.minimumWidth else {
+            guard arguments.count == 2, let width = Int(arguments[1]), width == 0 || width >= ChartOptions.minimumWidth else {
                 reportError("invalid .chart width \"\(arguments.dropFirst().joined(separator: " "))\"",
-                            hint: "Give a width of at least \(ChartOptions.minimumWidth) columns, such as .chart width 100.",
+                            hint: "Give a width of at least \(ChartOptions.minimumWidth) columns, such as .chart width 100, "
+                                + "or 0 to follow the terminal.",
                             lineNumber: lineNumber)
                 return
             }
@@ -39,9 +40,11 @@ extension Shell {
         }
     }
 
-    /// Describes chart settings as `.chart` prints them: `charts: auto, scale: linear, trim: 0%, width: 80`.
+    /// Describes chart settings as `.chart` prints them: `charts: auto, scale: linear, trim: 0%, width: 80`,
+    /// or `width: terminal (80)` while the width follows the terminal.
     static func describe(_ options: ChartOptions) -> String {
-        "charts: \(options.setting.rawValue), scale: \(options.scale.rawValue), trim: \(ChartText.number(options.trimPercent))%, "
-            + "width: \(options.width)"
+        let width = options.width > 0 ? String(options.width) : "terminal (\(options.fittedWidth))"
+        return "charts: \(options.setting.rawValue), scale: \(options.scale.rawValue), "
+            + "trim: \(ChartText.number(options.trimPercent))%, width: \(width)"
     }
 }

@@ -12,7 +12,7 @@ extension Shell {
                                draws (value, cumulative) results and series by date or build id
         .chart linear|log      scale histogram bars by count or by log10(1 + count)
         .chart trim P          leave the top P percent of each histogram's samples out of its chart
-        .chart width N         set the chart width in columns, at least 40
+        .chart width N         set the chart width in columns, at least 40; 0 follows the terminal
         .exit                  leave the shell
         .help                  list the dot commands
         .maxrows N             show at most N rows in table mode, eliding the middle; 0 shows all

@@ -35,7 +35,7 @@ public final class Shell {
     public var maxCellWidth = 0
     public var timerEnabled = false
     /// The chart settings that `.chart` changes: scale, trimming, width and whether table mode adds charts.
-    public var chartOptions = ChartOptions(width: TerminalSize.width())
+    public var chartOptions = ChartOptions(width: 0)
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
     /// Whether a long statement shows a progress bar on stderr and Ctrl-C cancels it; set

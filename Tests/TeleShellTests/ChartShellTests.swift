@@ -131,9 +131,10 @@ import Testing
         shell.runScript(".chart log\n.chart trim 2.5\n.chart width 100\n.chart on\n.chart")
         #expect(shell.chartOptions == ChartOptions(setting: .on, scale: .log, trimPercent: 2.5, width: 100))
         #expect(capture.output == "charts: on, scale: log, trim: 2.5%, width: 100\n")
-        shell.runScript(".chart linear\n.chart trim 0")
+        shell.runScript(".chart linear\n.chart trim 0\n.chart width 0")
         #expect(shell.chartOptions.scale == .linear)
         #expect(shell.chartOptions.trimPercent == 0)
+        #expect(shell.chartOptions.width == 0)
         #expect(shell.errorCount == 0)
     }
 
@@ -235,6 +236,12 @@ import Testing
             [.string("b"), .date(20455), .integer(2)],
         ])
         #expect(ResultCharts.render(result, options: ChartOptions(), byName: true) == nil)
+    }
+
+    @Test func widthZeroFollowsTerminal() {
+        let options = ChartOptions(width: 0)
+        #expect(options.fittedWidth == max(TerminalSize.width(), ChartOptions.minimumWidth))
+        #expect(Shell.describe(options).hasSuffix("width: terminal (\(options.fittedWidth))"))
     }
 
     @Test func terminalWidthPrefersColumns() {
