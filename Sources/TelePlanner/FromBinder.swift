@@ -35,6 +35,8 @@ extension BindContext {
                 hint: "Select from a table, a view or a subquery.", position: position)
         case .join(let kind, let left, let right, let condition):
             return try session.descend(at: nil) { try bindJoin(kind, left, right, condition) }
+        case .sampled(let inner, let clause):
+            return try bindSampled(inner, clause, bindInner: bindTableReference)
         }
     }
 

@@ -243,6 +243,8 @@ public indirect enum TableReference: Sendable, Equatable {
     /// A table function in FROM, such as `histogram_buckets(h)`.
     case function(name: String, arguments: [Expression], alias: String?, position: SourcePosition)
     case join(kind: JoinKind, left: TableReference, right: TableReference, condition: JoinCondition)
+    /// A table with a `SAMPLE` clause, such as `pings SAMPLE 10 PERCENT BY client_id`.
+    case sampled(TableReference, SampleClause)
 }
 
 public enum JoinKind: String, Sendable, Equatable {
