@@ -14,6 +14,10 @@ public indirect enum Statement: Sendable, Equatable {
     case dropTable(names: [String], ifExists: Bool)
     case createView(name: String, orReplace: Bool, ifNotExists: Bool, columns: [String], query: SelectStatement)
     case dropView(names: [String], ifExists: Bool)
+    /// `CREATE MATERIALIZED VIEW [IF NOT EXISTS] name AS query`.
+    case createMaterializedView(name: String, ifNotExists: Bool, query: SelectStatement)
+    case dropMaterializedView(names: [String], ifExists: Bool)
+    case refreshMaterializedView(name: String)
     case createIndex(name: String, ifNotExists: Bool, table: String, columns: [String], unique: Bool)
     case dropIndex(name: String, ifExists: Bool)
     case insert(Insert)
