@@ -247,7 +247,7 @@ extension Database {
 }
 
 extension Session {
-    /// Returns `query` rewritten to read a materialized view that answers it, or nil.
+    /// Returns `query` rewritten to read a materialized view that contains its result, or nil.
     func answeringView(for query: SelectStatement) throws -> (view: String, query: SelectStatement)? {
         let snapshot = readSnapshot
         guard snapshot.table(MaterializedViewCatalog.tableName) != nil else { return nil }

@@ -1,4 +1,4 @@
-// Answers a query from a materialized view when the view holds what it needs.
+// Rewrites a query to read a materialized view when the view contains what it needs.
 //
 // A query matches a view when it reads the view's base table alone, groups by a subset of
 // the view's dimensions, filters only on dimensions, and uses only aggregates the view
@@ -14,7 +14,7 @@ import TeleCore
 import TeleSyntax
 
 extension MaterializedViewShape {
-    /// Returns `query` rewritten to read this view, or nil when the view cannot answer it.
+    /// Returns `query` rewritten to read this view, or nil when the view lacks what it needs.
     public func rewrite(_ query: SelectStatement) -> SelectStatement? {
         guard !hasFilter, query.with.isEmpty, case .select(var core) = query.body, !core.distinct,
             core.from.count == 1, case .table(let table, let alias, let position) = core.from[0], table == baseTable

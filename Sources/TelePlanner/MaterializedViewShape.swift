@@ -1,5 +1,5 @@
-// The shape of a materialized view that TeleDB can maintain incrementally and answer
-// queries from: `SELECT dimensions, aggregates FROM table [WHERE ...] GROUP BY dimensions`,
+// The shape of a materialized view that TeleDB can maintain incrementally and read
+// matching queries from: `SELECT dimensions, aggregates FROM table [WHERE ...] GROUP BY dimensions`,
 // where every dimension is a plain column and every aggregate is count, sum, min, max or
 // HISTOGRAM over one plain column (or `count(*)`).
 //

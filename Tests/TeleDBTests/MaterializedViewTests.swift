@@ -1,5 +1,5 @@
-// Materialized views through SQL: contents equal a recomputation after inserts, deletes,
-// explicit transactions, reopening and ping ingest; matching queries read the view, and
+// Materialized views through SQL. Their contents equal a recomputation after inserts, deletes,
+// explicit transactions, reopening and ping ingest. Matching queries read the view, and
 // EXPLAIN shows it.
 
 import Foundation
@@ -13,7 +13,7 @@ struct MaterializedViewTests {
         CREATE MATERIALIZED VIEW rollup AS SELECT day, os, count(*) AS n, sum(v) AS total, min(v) AS low, \
         max(v) AS high FROM events GROUP BY day, os
         """
-    /// The view's query written so that no materialized view can answer it (a CTE).
+    /// The view's query behind a CTE, which no materialized view rewrite matches.
     static let recomputeSQL = """
         WITH e AS (SELECT * FROM events) SELECT day, os, count(*) AS n, sum(v) AS total, min(v) AS low, \
         max(v) AS high FROM e GROUP BY day, os ORDER BY day, os

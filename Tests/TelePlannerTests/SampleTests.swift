@@ -146,6 +146,8 @@ struct SampleTests {
         #expect(text(first) == text(again))
         #expect(text(first) != text(other))
         #expect(try sampleRun("SELECT count(*) FROM daily SAMPLE 5000 ROWS") == [[.integer(2000)]])
+        // count(*) must count the sample, not read the table's row count from metadata.
+        #expect(try sampleRun("SELECT count(*) FROM daily SAMPLE 50 ROWS") == [[.integer(50)]])
     }
 
     @Test("SAMPLE PERCENT is repeatable")
