@@ -10,7 +10,8 @@ extension Session {
         -> StatementResult
     {
         var format = path.hasSuffix(".csv") ? "csv" : "ping"
-        var header = true
+        // PostgreSQL's default: the first line is data unless HEADER is given.
+        var header = false
         var delimiter: UInt8 = 0x2C
         var pingOptions = PingIngestOptions()
         for option in options {

@@ -110,6 +110,26 @@ struct SessionTests {
         #expect(rows == [[.integer(1), .string("one")], [.integer(2), .string("two")]])
     }
 
+    @Test("COPY csv reads every line unless HEADER")
+    func copyCSV() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("rows.csv")
+        try "1,x,2024-01-01\n2,,2024-01-02\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE ct (a INTEGER, b VARCHAR, c DATE)")
+        let copied = try session.execute("COPY ct FROM '\(file)' (FORMAT csv)")
+        #expect(copied[0].commandTag == "COPY 2")
+        _ = try session.execute("COPY ct FROM '\(file)' (FORMAT csv, HEADER true)")
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+        #expect(try session.count("SELECT count(*) FROM ct WHERE b IS NULL") == 2)
+
+        try "3,z,2024-13-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: TeleError.self) { try session.execute("COPY ct FROM '\(file)' (FORMAT csv)") }
+        #expect(error?.message.contains("2024-13-01") == true)
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+    }
+
     @Test("unknown column suggests the nearest name")
     func unknownColumnHint() throws {
         let session = Database.inMemory().connect()
