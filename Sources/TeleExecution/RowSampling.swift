@@ -33,15 +33,15 @@ public struct RowSample: Sendable, Equatable {
     }
 
     /// Returns the sorted positions that `SAMPLE n ROWS` keeps from `rowCount` rows.
-    static func chosenPositions(count wanted: Int64, rowCount: Int, seed: Int64) -> [Int] {
+    static func chosenPositions(count requested: Int64, rowCount: Int, seed: Int64) -> [Int] {
         let total = rowCount
-        let wanted = Int(min(max(wanted, 0), Int64(total)))
-        if wanted == total { return Array(0..<total) }
-        // Floyd's algorithm: for j in total-wanted ..< total, draw t in 0...j and take t, or
-        // j when t was taken already. Each wanted-subset is equally likely.
-        var chosen = Set<Int>(minimumCapacity: wanted)
+        let sampleSize = Int(min(max(requested, 0), Int64(total)))
+        if sampleSize == total { return Array(0..<total) }
+        // Floyd's algorithm: for j in total-sampleSize ..< total, draw t in 0...j and take t,
+        // or j when t was taken already. Every subset of sampleSize rows is equally likely.
+        var chosen = Set<Int>(minimumCapacity: sampleSize)
         var state = UInt64(bitPattern: seed)
-        for j in (total - wanted)..<total {
+        for j in (total - sampleSize)..<total {
             state = state &+ 0x9E37_79B9_7F4A_7C15
             let draw = Int(mix(state) % UInt64(j + 1))
             chosen.insert(chosen.contains(draw) ? j : draw)

@@ -63,7 +63,8 @@ final class SampleErrorState: AggregateState {
         let hasValue = kind != .count
         let values = hasValue ? expandedDouble(arguments[0], count: count) : []
         let valueMask = hasValue ? arguments[0].expandedValidity() : ValidityMask()
-        let unitVector = clustered ? arguments[hasValue ? 1 : 0] : nil
+        let unitIndex = hasValue ? 1 : 0
+        let unitVector = clustered ? arguments[unitIndex] : nil
         for row in 0..<count {
             if hasValue && !valueMask.isValid(row) { continue }
             let x = hasValue ? values[row] : 1

@@ -2,7 +2,7 @@
 // the UTF-8 bytes of the lower-cased client id modulo 100. `SAMPLE n PERCENT BY column`
 // keeps the rows whose bucket is below n, so the same clients are chosen in every table
 // and every run. The CRC-32 is the zlib one (IEEE 802.3 polynomial, reflected, initial and
-// final XOR 0xFFFFFFFF); it lives here as well as in the ingest target because execution
+// final XOR 0xFFFFFFFF). It lives here as well as in the ingest target, because execution
 // cannot import that target.
 
 import TeleCore
