@@ -11,6 +11,7 @@
 // build_id, os`. Anything it does not recognize leaves the query unchanged.
 
 import TeleCore
+import TeleExecution
 import TeleSyntax
 
 extension MaterializedViewShape {
@@ -127,7 +128,9 @@ extension MaterializedViewShape {
         }
 
         private func mapFunction(_ call: FunctionCall, at: SourcePosition, aggregates: Bool) -> Expression? {
-            guard MaterializedViewShape.mergeableAggregates.contains(call.name) || call.name == "avg" else {
+            let isAggregate = MaterializedViewShape.mergeableAggregates.contains(call.name)
+                || AggregateFunctionRegistry.isAggregate(call.name)
+            guard isAggregate else {
                 // A scalar function: map its arguments.
                 guard call.withinGroup.isEmpty, call.filter == nil, !call.star, !call.distinct else { return nil }
                 var arguments: [Expression] = []

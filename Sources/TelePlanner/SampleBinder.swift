@@ -95,6 +95,11 @@ extension BindContext {
         case "sample_factor":
             guard call.arguments.isEmpty else { throw wrongArguments("sample_factor()", position) }
             let design = try queryDesign(call.name, position: position)
+            guard design.inclusionProbability > 0 else {
+                throw TeleError(
+                    .divisionByZero, "sample_factor() is undefined for a sample of 0 rows",
+                    hint: "Sample at least one row.", position: position)
+            }
             return .constant(.double(1 / design.inclusionProbability), type: .double)
         case "count_error":
             guard call.arguments.isEmpty else { throw wrongArguments("count_error()", position) }

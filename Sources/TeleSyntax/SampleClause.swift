@@ -72,8 +72,9 @@ extension SyntaxParser {
         var seed: Int64?
         if consumeWord("repeatable") {
             try expectSymbol("(")
+            let negative = consumeSymbol("-")
             let seedToken = advance()
-            guard seedToken.kind == .number, let value = Int64(seedToken.value) else {
+            guard seedToken.kind == .number, let value = Int64((negative ? "-" : "") + seedToken.value) else {
                 throw TeleError.syntax(
                     "sample seed \(seedToken.text) is not a whole number", at: seedToken.position,
                     hint: "Write REPEATABLE (42) with an integer seed.")

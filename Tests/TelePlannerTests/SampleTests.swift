@@ -142,6 +142,9 @@ struct SampleTests {
         let first = try sampleRun("SELECT client_id, value FROM daily SAMPLE 50 ROWS REPEATABLE (3)")
         let again = try sampleRun("SELECT client_id, value FROM daily SAMPLE 50 ROWS REPEATABLE (3)")
         let other = try sampleRun("SELECT client_id, value FROM daily SAMPLE 50 ROWS REPEATABLE (4)")
+        let negative = try sampleRun("SELECT client_id, value FROM daily SAMPLE 50 ROWS REPEATABLE (-4)")
+        #expect(negative.count == 50)
+        #expect(text(negative) != text(other))
         #expect(first.count == 50)
         #expect(text(first) == text(again))
         #expect(text(first) != text(other))
@@ -229,6 +232,7 @@ struct SampleTests {
         ("SELECT * FROM daily SAMPLE 10 PERCENT BY nobody", SQLState.undefinedColumn),
         ("SELECT * FROM daily SAMPLE 0 PERCENT", SQLState.syntaxError),
         ("SELECT * FROM daily SAMPLE 101 PERCENT", SQLState.syntaxError),
+        ("SELECT sample_factor() FROM daily SAMPLE 0 ROWS", SQLState.divisionByZero),
         ("SELECT * FROM (SELECT * FROM daily) d SAMPLE 10 PERCENT", SQLState.syntaxError),
     ])
     func invalidSamples(sql: String, state: SQLState) throws {
