@@ -17,7 +17,7 @@ import TeleSyntax
 extension MaterializedViewShape {
     /// Returns `query` rewritten to read this view, or nil when the view lacks what it needs.
     public func rewrite(_ query: SelectStatement) -> SelectStatement? {
-        guard !hasFilter, query.with.isEmpty, case .select(var core) = query.body, !core.distinct,
+        guard filterIsComparable, query.with.isEmpty, case .select(var core) = query.body, !core.distinct,
             core.from.count == 1, case .table(let table, let alias, let position) = core.from[0], table == baseTable
         else { return nil }
         let qualifier = alias ?? table
@@ -37,9 +37,21 @@ extension MaterializedViewShape {
             }
             core.groupBy = .expressions(mapped)
         }
-        if let filter = core.whereClause {
-            guard let mapped = mapper.map(filter, aggregates: false) else { return nil }
-            core.whereClause = mapped
+        // Every conjunct of the view's filter must be in the query's filter. The query's
+        // other conjuncts stay and must refer to dimensions only.
+        var remaining: [Expression] = []
+        var matched = Set<String>()
+        for conjunct in core.whereClause.map(ConjunctText.conjuncts) ?? [] {
+            if let text = ConjunctText.canonical(conjunct, qualifier: qualifier), filterConjuncts.contains(text) {
+                matched.insert(text)
+                continue
+            }
+            guard let mapped = mapper.map(conjunct, aggregates: false) else { return nil }
+            remaining.append(mapped)
+        }
+        guard matched.count == Set(filterConjuncts).count else { return nil }
+        core.whereClause = remaining.dropFirst().reduce(remaining.first) { combined, next in
+            combined.map { Expression(.binary(op: .and, left: $0, right: next), at: next.position) }
         }
 
         var items: [SelectItem] = []

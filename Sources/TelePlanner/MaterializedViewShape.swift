@@ -35,9 +35,11 @@ public struct MaterializedViewShape: Sendable {
     /// Base column names of the GROUP BY dimensions, and the view column of each.
     public var dimensions: [(base: String, column: String)]
     public var aggregates: [MaterializedAggregate]
-    /// True when the view's query has a WHERE clause; such a view is maintained but never
-    /// used to answer other queries, because matching filters is not implemented.
-    public var hasFilter: Bool
+    /// Canonical texts of the conjuncts of the view's WHERE clause; empty without one.
+    public var filterConjuncts: [String]
+    /// False when the view's WHERE clause has a form that `ConjunctText` does not cover.
+    /// Such a view is maintained but never read in place of its base table.
+    public var filterIsComparable: Bool
     /// The view's column names in select-list order, which is the stored table's order.
     public var columnNames: [String]
 
@@ -68,9 +70,12 @@ public struct MaterializedViewShape: Sendable {
             throw unsupported("GROUP BY ALL is not supported in a materialized view")
         }
 
+        guard case .table(_, let alias, _) = core.from[0] else { preconditionFailure("checked above") }
+        let conjuncts = core.whereClause.map(ConjunctText.conjuncts) ?? []
+        let texts = conjuncts.compactMap { ConjunctText.canonical($0, qualifier: alias ?? baseTable) }
         var shape = MaterializedViewShape(
-            name: name, baseTable: baseTable, dimensions: [], aggregates: [], hasFilter: core.whereClause != nil,
-            columnNames: Array(outputNames.prefix(core.items.count)))
+            name: name, baseTable: baseTable, dimensions: [], aggregates: [], filterConjuncts: texts,
+            filterIsComparable: texts.count == conjuncts.count, columnNames: Array(outputNames.prefix(core.items.count)))
         for (index, item) in core.items.enumerated() {
             guard case .expression(let expression, _) = item, index < outputNames.count else {
                 throw unsupported("a materialized view lists its columns; * is not supported")

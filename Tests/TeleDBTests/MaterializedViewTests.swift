@@ -113,6 +113,33 @@ struct MaterializedViewTests {
         #expect(plan.contains { $0.contains("TableScan events") })
     }
 
+    @Test("filtered view reads matching filters")
+    func filteredView() throws {
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE events (day VARCHAR, os VARCHAR, v BIGINT)")
+        try Self.insertBatch(session, 0)
+        _ = try session.execute(
+            "CREATE MATERIALIZED VIEW linux_days AS SELECT day, count(*) AS n, sum(v) AS total FROM events WHERE os = 'linux' GROUP BY day")
+        try Self.insertBatch(session, 1)
+
+        let matching = "SELECT day, count(*), sum(v) FROM events WHERE os = 'linux' AND day <> 'd0' GROUP BY day ORDER BY day"
+        let plan = try session.execute("EXPLAIN " + matching)[0].rows.map { $0[0].description }
+        #expect(plan.first == "MaterializedView linux_days")
+        let direct = try session.execute(
+            "WITH e AS (SELECT * FROM events) SELECT day, count(*), sum(v) FROM e WHERE os = 'linux' AND day <> 'd0' GROUP BY day ORDER BY day")
+        #expect(try session.execute(matching)[0].rows == direct[0].rows)
+        #expect(!direct[0].rows.isEmpty)
+
+        for other in [
+            "SELECT day, count(*) FROM events WHERE os = 'mac' GROUP BY day",
+            "SELECT day, count(*) FROM events GROUP BY day",
+            "SELECT day, count(*) FROM events WHERE os = 'linux' AND v > 3 GROUP BY day",
+        ] {
+            let otherPlan = try session.execute("EXPLAIN " + other)[0].rows.map { $0[0].description }
+            #expect(otherPlan.first != "MaterializedView linux_days", "\(other)")
+        }
+    }
+
     @Test("unsupported view shapes raise 0A000", arguments: [
         "CREATE MATERIALIZED VIEW bad AS SELECT os, avg(v) FROM events GROUP BY os",
         "CREATE MATERIALIZED VIEW bad AS SELECT os, count(DISTINCT day) FROM events GROUP BY os",
