@@ -25,21 +25,56 @@ public enum SampleBucket {
 
     /// Computes the `sample_id` bucket (0...99) of a client id.
     public static func sampleID(_ clientID: String) -> Int64 {
-        // Client ids are ASCII UUIDs in practice; `lowercased()` also covers other text.
-        var lowered = clientID.lowercased()
-        return lowered.withUTF8 { Int64(crc32($0) % 100) }
+        var text = clientID
+        return text.withUTF8 { sampleID(bytes: $0) }
+    }
+
+    /// Computes the `sample_id` bucket of a client id given as UTF-8 bytes.
+    public static func sampleID(bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Non-ASCII text needs Unicode lower-casing, which may change the byte count.
+            var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            return lowered.withUTF8 { Int64(crc32($0) % 100) }
+        }
+        // ASCII: lower-case each byte as the CRC consumes it, without a copy.
+        return crcTable.withUnsafeBufferPointer { table in
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                let lowered = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                crc = table[Int((crc ^ UInt32(lowered)) & 0xFF)] ^ (crc >> 8)
+            }
+            return Int64((crc ^ 0xFFFF_FFFF) % 100)
+        }
+    }
+
+    /// Computes `sample_id` for every row of a text vector; NULL rows stay NULL.
+    static func sampleIDs(_ input: Vector, count: Int) throws -> Vector {
+        var buckets = [Int64](repeating: 0, count: count)
+        switch input.storage {
+        case .string(let column):
+            for row in 0..<count where input.validity.isValid(row) {
+                buckets[row] = column.withBytes(row) { sampleID(bytes: $0) }
+            }
+        case .dictionary(let codes, let dictionary):
+            // One CRC per distinct value, then a lookup per row.
+            let perEntry = (0..<dictionary.count).map { entry in dictionary.withBytes(entry) { sampleID(bytes: $0) } }
+            for row in 0..<count where input.validity.isValid(row) {
+                buckets[row] = perEntry[Int(codes[row])]
+            }
+        default:
+            return try rowKernel([input], count: count, returnType: .bigint) { values in
+                .integer(sampleID(values[0].stringValue))
+            }
+        }
+        return .int64(buckets, validity: input.validity)
     }
 }
 
 extension ScalarFunctionRegistry {
     static func registerSamplingFunctions(into catalog: inout [String: [FunctionOverload]]) {
-        // NOTE: a row kernel boxes each value. The planner calls this only for tables without
-        // a stored sample_id column, where the CRC dominates the cost anyway.
         catalog["sample_id"] = [
             FunctionOverload(parameters: [.varchar], returnType: .bigint) { arguments, count in
-                try rowKernel(arguments, count: count, returnType: .bigint) { values in
-                    .integer(SampleBucket.sampleID(values[0].stringValue))
-                }
+                try SampleBucket.sampleIDs(arguments[0], count: count)
             }
         ]
     }

@@ -86,6 +86,17 @@ struct SampleTests {
         #expect(referenceSampleID(clientID) == expected)
     }
 
+    @Test("sample_id keeps NULL and lowers case")
+    func sampleIDRows() throws {
+        let rows = try sampleRun(
+            "SELECT sample_id(c) FROM (VALUES ('ABC-É'), (NULL), ('abc-é'), ('Client-7')) AS t (c)")
+        #expect(rows.count == 4)
+        #expect(rows[0] == [.integer(referenceSampleID("abc-é"))])
+        #expect(rows[1] == [.null])
+        #expect(rows[2] == rows[0])
+        #expect(rows[3] == [.integer(referenceSampleID("client-7"))])
+    }
+
     @Test("BY client_id keeps sample_id below n")
     func byStoredSampleID() throws {
         let rows = try sampleRun("SELECT client_id, sample_id FROM daily SAMPLE 10 PERCENT BY client_id")
