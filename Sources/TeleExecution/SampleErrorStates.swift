@@ -43,8 +43,12 @@ final class SampleErrorState: AggregateState {
     let inclusionProbability: Double
     let clustered: Bool
     private var moments: [SampleMoments] = []
-    /// Per group and unit key: (rows, sum of x). Used only when clustered.
-    private var units: [[String: (Double, Double)]] = []
+    /// Per group and unit key hash: (rows, sum of x). Used only when clustered.
+    ///
+    /// NOTE: units are keyed by a 64-bit hash of the key's bytes. Two clients that collide
+    /// (about 3e-8 for a million clients) count as one cluster, which changes the error
+    /// estimate negligibly.
+    private var units: [[UInt64: (Double, Double)]] = []
 
     init(kind: SampleErrorKind, inclusionProbability: Double, clustered: Bool) {
         self.kind = kind
@@ -64,20 +68,46 @@ final class SampleErrorState: AggregateState {
         let values = hasValue ? expandedDouble(arguments[0], count: count) : []
         let valueMask = hasValue ? arguments[0].expandedValidity() : ValidityMask()
         let unitIndex = hasValue ? 1 : 0
-        let unitVector = clustered ? arguments[unitIndex] : nil
+        let keys = clustered ? Self.unitKeys(arguments[unitIndex], count: count) : []
         for row in 0..<count {
             if hasValue && !valueMask.isValid(row) { continue }
             let x = hasValue ? values[row] : 1
             let group = Int(groupIds[row])
-            if let unitVector {
-                // NOTE: the unit key is boxed per row; a typed hash of the string bytes would avoid it.
-                let key = unitVector.isNull(row) ? "" : unitVector.value(at: row).stringValue
-                let previous = units[group][key] ?? (0, 0)
-                units[group][key] = (previous.0 + 1, previous.1 + x)
+            if clustered {
+                let previous = units[group][keys[row]] ?? (0, 0)
+                units[group][keys[row]] = (previous.0 + 1, previous.1 + x)
             } else {
                 moments[group].add(c: 1, y: x)
             }
         }
+    }
+
+    /// Hashes each row's unit key (FNV-1a over the bytes, then SplitMix64's finalizer).
+    /// NULL keys share one unit.
+    static func unitKeys(_ vector: Vector, count: Int) -> [UInt64] {
+        func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var value: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return RowSample.mix(value)
+        }
+        var keys = [UInt64](repeating: 0, count: count)
+        switch vector.storage {
+        case .string(let column):
+            for row in 0..<count where vector.validity.isValid(row) {
+                keys[row] = column.withBytes(row, hash)
+            }
+        case .dictionary(let codes, let dictionary):
+            let perEntry = (0..<dictionary.count).map { dictionary.withBytes($0, hash) }
+            for row in 0..<count where vector.validity.isValid(row) {
+                keys[row] = perEntry[Int(codes[row])]
+            }
+        default:
+            for row in 0..<count where !vector.isNull(row) {
+                var text = vector.value(at: row).stringValue
+                keys[row] = text.withUTF8(hash)
+            }
+        }
+        return keys
     }
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {
