@@ -94,6 +94,10 @@ public final class Session {
             return try commit()
         case .rollback:
             return rollback()
+        case .copyFrom(let table, let path, let options) where try copyLoadsPings(path: path, options: options):
+            // Ping loads commit batches of their own, so they run outside a statement
+            // transaction.
+            return try copyPings(into: table, from: path, options: options)
         default:
             return try write { transaction in
                 let baseCounts = try self.materializedViewBaseCounts(in: transaction)

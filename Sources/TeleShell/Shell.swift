@@ -48,6 +48,10 @@ public final class Shell {
 
     let output: (String) -> Void
     let errorOutput: (String) -> Void
+    /// Files that `.read` is running, outermost first, to reject cycles.
+    var readStack: [String] = []
+    /// The most `.read` files that may nest.
+    static let maximumReadDepth = 32
 
     public init(engine: any ShellEngine, database: any ShellDatabase, mode: OutputMode = .table, maxRows: Int = 0,
                 inScript: Bool, output: @escaping (String) -> Void, errorOutput: @escaping (String) -> Void) {
