@@ -56,6 +56,20 @@ struct MaterializedViewTests {
         #expect(try session.count("SELECT count(*) FROM rollup") == groups)
     }
 
+    @Test("COPY maintains the view")
+    func copyCSV() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("events.csv")
+        let lines = (0..<30).map { "d\($0 % 4),\(["linux", "mac"][$0 % 2]),\($0)" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let session = try Self.makeSession()
+        _ = try session.execute("COPY events FROM '\(file)' (FORMAT csv)")
+        #expect(try session.count("SELECT count(*) FROM events") == 70)
+        #expect(try Self.contents(session) == Self.recomputed(session))
+    }
+
     @Test("view follows DELETE and UPDATE")
     func deleteAndUpdate() throws {
         let session = try Self.makeSession()
