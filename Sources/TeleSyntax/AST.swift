@@ -156,6 +156,8 @@ public struct SelectStatement: Sendable, Equatable {
     public var orderBy: [OrderItem]
     public var limit: Expression?
     public var offset: Expression?
+    /// `SELECT ... WITH ERROR`: add 95% confidence bounds for the sampled estimates.
+    public var withError = false
 
     public init(with: [CommonTableExpression] = [], body: QueryBody, orderBy: [OrderItem] = [],
                 limit: Expression? = nil, offset: Expression? = nil) {

@@ -238,12 +238,37 @@ struct SampleTests {
         #expect(abs((double(row[2]) ?? -1) - avgError) < 1e-9 * avgError)
     }
 
+    @Test("WITH ERROR adds 95% bounds")
+    func withError() throws {
+        let from = "FROM daily SAMPLE 20 PERCENT BY client_id"
+        let planned = try Planner(snapshot: sampleSnapshot).plan(try parseQuery(
+            "SELECT count(*) * sample_factor() AS n, sum(value), avg(value) \(from) WITH ERROR"))
+        #expect(planned.columns.map(\.name) == ["n", "sum", "avg", "n_low", "n_high", "sum_low", "sum_high", "avg_low", "avg_high"])
+
+        let row = try #require(try sampleRun("SELECT count(*) * sample_factor() AS n, sum(value), avg(value) \(from) WITH ERROR").first)
+        let parts = try #require(try sampleRun(
+            "SELECT count(*) * sample_factor(), count_error(), sum(value), sum_error(value) / sample_factor(), avg(value), avg_error(value) \(from)"
+        ).first).map { double($0) ?? .nan }
+        let bounds = row.map { double($0) ?? .nan }
+        let expected = [
+            parts[0] - 1.96 * parts[1], parts[0] + 1.96 * parts[1],
+            parts[2] - 1.96 * parts[3], parts[2] + 1.96 * parts[3],
+            parts[4] - 1.96 * parts[5], parts[4] + 1.96 * parts[5],
+        ]
+        for (actual, wanted) in zip(bounds[3...], expected) {
+            #expect(abs(actual - wanted) <= 1e-9 * max(abs(wanted), 1))
+        }
+        #expect(bounds[3] < bounds[0])
+        #expect(bounds[4] > bounds[0])
+    }
+
     @Test("invalid samples raise errors", arguments: [
         ("SELECT * FROM daily SAMPLE 2.5 PERCENT BY client_id", SQLState.invalidParameterValue),
         ("SELECT * FROM daily SAMPLE 10 PERCENT BY nobody", SQLState.undefinedColumn),
         ("SELECT * FROM daily SAMPLE 0 PERCENT", SQLState.syntaxError),
         ("SELECT * FROM daily SAMPLE 101 PERCENT", SQLState.syntaxError),
         ("SELECT sample_factor() FROM daily SAMPLE 0 ROWS", SQLState.divisionByZero),
+        ("SELECT min(value) FROM daily SAMPLE 10 PERCENT WITH ERROR", SQLState.featureNotSupported),
         ("SELECT * FROM (SELECT * FROM daily) d SAMPLE 10 PERCENT", SQLState.syntaxError),
     ])
     func invalidSamples(sql: String, state: SQLState) throws {
