@@ -73,6 +73,11 @@ extension BindContext {
         guard statements.count == 1, case .select(let query) = statements[0] else {
             throw TeleError.internalError("view \"\(view.name)\" does not hold one SELECT statement")
         }
+        guard !query.withError else {
+            throw TeleError(
+                .featureNotSupported, "view \"\(view.name)\" ends in WITH ERROR, which applies to the outermost query only",
+                hint: "Recreate the view without WITH ERROR and add it to the query that reads the view.", position: position)
+        }
         session.viewsInExpansion.append(view.name)
         defer { session.viewsInExpansion.removeLast() }
         // A view resolves no CTEs or columns of the query that uses it.
