@@ -42,9 +42,15 @@ extension Session {
         }
         let data = try requireTable(table, in: transaction.snapshot)
         let bytes = try readFileBytes(path: path)
-        let chunks = format == "csv"
-            ? try readCSV(bytes: bytes, schema: data.schema, header: header, delimiter: delimiter)
-            : try readNDJSON(bytes: bytes, schema: data.schema)
+        let chunks: [DataChunk]
+        do {
+            chunks = format == "csv"
+                ? try readCSV(bytes: bytes, schema: data.schema, header: header, delimiter: delimiter)
+                : try readNDJSON(bytes: bytes, schema: data.schema)
+        } catch var error as TeleError {
+            error.message += " in file \"\(path)\""
+            throw error
+        }
         var rows = 0
         for chunk in chunks {
             try transaction.append(table: data.schema.name, chunk: chunk)
