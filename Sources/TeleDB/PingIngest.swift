@@ -85,6 +85,7 @@ extension Database {
             let transaction = try storage.beginWrite()
             do {
                 try createPingTables(in: transaction)
+                let baseCounts = try materializedViewBaseCounts(in: transaction)
                 var batchBytes = 0
                 while index < files.count, batchBytes < Database.commitBatchBytes {
                     let bytes = try readFileBytes(path: files[index])
@@ -98,6 +99,7 @@ extension Database {
                     index += 1
                     progress?(report.bytes, total)
                 }
+                try maintainMaterializedViews(baseCounts: baseCounts, rewrittenTable: nil, incremental: true, in: transaction)
                 try transaction.commit()
             } catch {
                 transaction.rollback()

@@ -100,7 +100,10 @@ public final class Session {
             return try copyPings(into: table, from: path, options: options)
         default:
             return try write { transaction in
-                try self.runWrite(statement, text: text, in: transaction)
+                let baseCounts = try self.materializedViewBaseCounts(in: transaction)
+                let result = try self.runWrite(statement, text: text, in: transaction)
+                try self.maintainMaterializedViews(after: statement, baseCounts: baseCounts, in: transaction)
+                return result
             }
         }
     }
@@ -147,6 +150,11 @@ public final class Session {
                 name: name, orReplace: orReplace, ifNotExists: ifNotExists, columns: columns, query: query,
                 text: text, in: transaction)
         case .dropView(let names, let ifExists): return try dropViews(names, ifExists: ifExists, in: transaction)
+        case .createMaterializedView(let name, let ifNotExists, let query):
+            return try createMaterializedView(name: name, ifNotExists: ifNotExists, query: query, text: text, in: transaction)
+        case .dropMaterializedView(let names, let ifExists):
+            return try dropMaterializedViews(names, ifExists: ifExists, in: transaction)
+        case .refreshMaterializedView(let name): return try refreshMaterializedView(name, in: transaction)
         case .createIndex(let name, let ifNotExists, let table, let columns, _):
             return try createIndex(name: name, ifNotExists: ifNotExists, table: table, columns: columns, in: transaction)
         case .dropIndex(let name, let ifExists): return try dropIndex(name: name, ifExists: ifExists)
@@ -164,6 +172,7 @@ public final class Session {
     // MARK: Queries
 
     func runQuery(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
+        let query = try answeringView(for: query)?.query ?? query
         let planned = try Planner(snapshot: monitored(readSnapshot)).plan(query, parameters: parameters)
         var chunks: [DataChunk] = []
         var rowCount = 0
@@ -180,7 +189,12 @@ public final class Session {
         let planText: String
         switch statement {
         case .select(let query):
-            planText = try Planner(snapshot: readSnapshot).explain(query)
+            if let answer = try answeringView(for: query) {
+                planText = "MaterializedView \(answer.view)\n" + (try Planner(snapshot: readSnapshot).explain(answer.query))
+                    .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+            } else {
+                planText = try Planner(snapshot: readSnapshot).explain(query)
+            }
         case .insert(let insert):
             guard case .query(let query) = insert.source else {
                 planText = "Insert \(insert.table) values\n"

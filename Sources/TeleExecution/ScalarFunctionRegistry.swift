@@ -132,6 +132,7 @@ public enum ScalarFunctionRegistry {
         registerStringFunctions(into: &catalog)
         registerDateFunctions(into: &catalog)
         registerGenericFunctions(into: &catalog)
+        registerSamplingFunctions(into: &catalog)
         return catalog
     }()
 }

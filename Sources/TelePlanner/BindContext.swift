@@ -14,6 +14,8 @@ final class BindSession {
     var depth = 0
     /// Views being expanded, to reject a view that refers to itself.
     var viewsInExpansion: [String] = []
+    /// The SAMPLE clauses bound so far, read by sample_factor() and the error aggregates.
+    var sampleDesigns: [SampleDesign] = []
 
     /// Nesting levels of expressions and subqueries allowed before 54001.
     static let maximumDepth = 200

@@ -84,6 +84,9 @@ extension BindContext {
     }
 
     func bindFunction(_ call: FunctionCall, position: SourcePosition) throws -> BoundExpression {
+        if let sampling = try bindSamplingFunction(call, position: position) {
+            return sampling
+        }
         if AggregateFunctionRegistry.isAggregate(call.name) {
             return try bindAggregate(call, position: position)
         }

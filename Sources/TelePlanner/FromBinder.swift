@@ -35,6 +35,8 @@ extension BindContext {
                 hint: "Select from a table, a view or a subquery.", position: position)
         case .join(let kind, let left, let right, let condition):
             return try session.descend(at: nil) { try bindJoin(kind, left, right, condition) }
+        case .sampled(let inner, let clause):
+            return try bindSampled(inner, clause, bindInner: bindTableReference)
         }
     }
 
@@ -70,6 +72,11 @@ extension BindContext {
         let statements = try Parser.parse(view.sql)
         guard statements.count == 1, case .select(let query) = statements[0] else {
             throw TeleError.internalError("view \"\(view.name)\" does not hold one SELECT statement")
+        }
+        guard !query.withError else {
+            throw TeleError(
+                .featureNotSupported, "view \"\(view.name)\" ends in WITH ERROR, which applies to the outermost query only",
+                hint: "Recreate the view without WITH ERROR and add it to the query that reads the view.", position: position)
         }
         session.viewsInExpansion.append(view.name)
         defer { session.viewsInExpansion.removeLast() }

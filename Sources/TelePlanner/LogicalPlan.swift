@@ -18,6 +18,8 @@ struct ScanNode: Sendable {
     /// Conjuncts over the output columns.
     var filters: [BoundExpression] = []
     var zoneMapPredicates: [ZoneMapPredicate] = []
+    /// A row sample chosen by position; the scan then applies its filters after sampling.
+    var rowSample: RowSample?
 }
 
 indirect enum LogicalPlan: Sendable {

@@ -78,7 +78,7 @@ enum Optimizer {
     static func countRowsFromMetadata(_ plan: LogicalPlan) -> LogicalPlan {
         plan.rewriteBottomUp { node in
             guard case .aggregate(.scan(let scan), let keys, let aggregates) = node, keys.isEmpty, scan.filters.isEmpty,
-                !aggregates.isEmpty,
+                scan.rowSample == nil, !aggregates.isEmpty,
                 aggregates.allSatisfy({ $0.function.name == "count" && $0.arguments.isEmpty && $0.filter == nil })
             else { return nil }
             let row = aggregates.map { aggregate in

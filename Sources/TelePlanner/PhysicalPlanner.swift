@@ -69,6 +69,8 @@ enum PhysicalPlanner {
     private static func buildNode(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
         let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
         switch plan {
+        case .scan(let scan) where scan.rowSample != nil:
+            return try buildSampledScan(scan, names: plan.outputNames, rows: rows)
         case .scan(let scan):
             let filter = ExpressionRewriting.conjunction(scan.filters)
             let scanOperator = TableScanOperator(

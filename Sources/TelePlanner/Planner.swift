@@ -93,7 +93,7 @@ public final class Planner {
     private func bind(_ query: SelectStatement, parameters: [Value]) throws -> BoundQuery {
         let session = BindSession(snapshot: snapshot, parameters: parameters)
         let context = BindContext(session: session, outer: nil, ctes: [:])
-        var bound = try context.bindStatement(query)
+        var bound = try context.bindStatement(try WithErrorRewrite.apply(query))
         if bound.types.contains(.null) {
             // PostgreSQL reports a column of untyped NULLs as text.
             let expressions = bound.types.enumerated().map { index, type -> BoundExpression in

@@ -14,6 +14,10 @@ public indirect enum Statement: Sendable, Equatable {
     case dropTable(names: [String], ifExists: Bool)
     case createView(name: String, orReplace: Bool, ifNotExists: Bool, columns: [String], query: SelectStatement)
     case dropView(names: [String], ifExists: Bool)
+    /// `CREATE MATERIALIZED VIEW [IF NOT EXISTS] name AS query`.
+    case createMaterializedView(name: String, ifNotExists: Bool, query: SelectStatement)
+    case dropMaterializedView(names: [String], ifExists: Bool)
+    case refreshMaterializedView(name: String)
     case createIndex(name: String, ifNotExists: Bool, table: String, columns: [String], unique: Bool)
     case dropIndex(name: String, ifExists: Bool)
     case insert(Insert)
@@ -152,6 +156,8 @@ public struct SelectStatement: Sendable, Equatable {
     public var orderBy: [OrderItem]
     public var limit: Expression?
     public var offset: Expression?
+    /// `SELECT ... WITH ERROR`: add 95% confidence bounds for the sampled estimates.
+    public var withError = false
 
     public init(with: [CommonTableExpression] = [], body: QueryBody, orderBy: [OrderItem] = [],
                 limit: Expression? = nil, offset: Expression? = nil) {
@@ -243,6 +249,8 @@ public indirect enum TableReference: Sendable, Equatable {
     /// A table function in FROM, such as `histogram_buckets(h)`.
     case function(name: String, arguments: [Expression], alias: String?, position: SourcePosition)
     case join(kind: JoinKind, left: TableReference, right: TableReference, condition: JoinCondition)
+    /// A table with a `SAMPLE` clause, such as `pings SAMPLE 10 PERCENT BY client_id`.
+    case sampled(TableReference, SampleClause)
 }
 
 public enum JoinKind: String, Sendable, Equatable {

@@ -82,9 +82,13 @@ extension SyntaxParser {
             try rejectColumnAliases(alias)
             return .function(name: name, arguments: arguments, alias: alias, position: at)
         }
-        let alias = try parseAlias()
+        // `SAMPLE` is not reserved, so it is tried before the alias and again after it.
+        var sample = try parseSampleClause()
+        let alias = sample == nil ? try parseAlias() : nil
         try rejectColumnAliases(alias)
-        return .table(name: name, alias: alias, position: at)
+        if sample == nil { sample = try parseSampleClause() }
+        let table = TableReference.table(name: name, alias: alias, position: at)
+        return sample.map { .sampled(table, $0) } ?? table
     }
 
     private mutating func rejectColumnAliases(_ alias: String?) throws {

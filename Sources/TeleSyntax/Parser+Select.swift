@@ -14,6 +14,16 @@ extension SyntaxParser {
         let body = try parseSetExpression()
         var statement = SelectStatement(with: with, body: body)
         try parseOrderAndLimit(into: &statement)
+        if current.isWord("with"), peek().isWord("error") {
+            // Only the planner's top level adds the bounds, so a nested query must not ask.
+            guard depth == 0 else {
+                throw notSupported(
+                    "WITH ERROR applies to the outermost query only", hint: "Move WITH ERROR to the end of the statement.")
+            }
+            advance()
+            advance()
+            statement.withError = true
+        }
         return statement
     }
 

@@ -49,6 +49,7 @@ extension SyntaxParser {
             if !consumeWord("transaction") { _ = consumeWord("work") }
             return .rollback
         case "set": return try parseSet()
+        case "refresh": return try parseRefreshMaterializedView()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
         }
@@ -65,6 +66,9 @@ extension SyntaxParser {
         if !consumeWord("temp") { _ = consumeWord("temporary") }
         if consumeWord("view") {
             return try parseCreateView(orReplace: orReplace)
+        }
+        if !orReplace, consumeWord("materialized") {
+            return try parseCreateMaterializedView()
         }
         if orReplace { throw unexpected(hint: "OR REPLACE applies to CREATE VIEW only.") }
         if current.isWord("unique") || current.isWord("index") {
@@ -84,7 +88,7 @@ extension SyntaxParser {
         return true
     }
 
-    private mutating func parseIfExists() throws -> Bool {
+    mutating func parseIfExists() throws -> Bool {
         guard current.isWord("if") else { return false }
         advance()
         try expectWord("exists")
@@ -124,6 +128,9 @@ extension SyntaxParser {
 
     private mutating func parseDrop() throws -> Statement {
         try expectWord("drop")
+        if consumeWord("materialized") {
+            return try parseDropMaterializedView()
+        }
         let kind = current.value
         guard current.kind == .word, ["table", "view", "index"].contains(kind) else {
             throw unexpected(hint: "Expected TABLE, VIEW or INDEX after DROP.")

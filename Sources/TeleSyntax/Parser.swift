@@ -103,7 +103,7 @@ public struct ParsedStatement: Sendable, Equatable {
 struct SyntaxParser {
     private(set) var tokens: [Token]
     private(set) var index = 0
-    private var depth = 0
+    private(set) var depth = 0
     private let source: [UInt8]
     /// The byte range of the query inside CREATE VIEW or CREATE TABLE AS, set when one is parsed.
     var queryRange: Range<Int>?

@@ -114,6 +114,8 @@ import TeleCore
             case .using(let columns): conditionText = " USING " + columns.joined(separator: ",")
             }
             return "[\(describe(left)) \(kind.rawValue) \(describe(right))\(conditionText)]"
+        case .sampled(let table, _):
+            return describe(table) + " SAMPLE"
         }
     }
 
