@@ -131,6 +131,7 @@ public enum ScalarFunctionRegistry {
         registerStringFunctions(into: &catalog)
         registerDateFunctions(into: &catalog)
         registerGenericFunctions(into: &catalog)
+        registerHistogramFunctions(into: &catalog)
         return catalog
     }()
 }

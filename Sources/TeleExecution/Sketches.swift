@@ -1,0 +1,209 @@
+// Mergeable, deterministic sketches: HyperLogLog for approx_count_distinct and a
+// DDSketch-style log-bucket sketch for approx_percentile.
+//
+// Neither sketch draws random numbers. Hashes are fixed functions of the value (no per-process
+// seed), so the same data gives the same estimate in every run, in any row order, and when
+// partial states are combined.
+
+import TeleCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Deterministic 64-bit hashes of SQL values.
+enum ValueHash {
+    /// The splitmix64 finalizer: a bijective mix that spreads every input bit over the output.
+    @inline(__always)
+    static func mix(_ input: UInt64) -> UInt64 {
+        var z = input &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// FNV-1a over the bytes, then mixed.
+    static func hash(bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return mix(hash)
+    }
+
+    /// One hash per row; NULL rows get no entry in the mask's invalid positions' meaning.
+    static func hashes(_ vector: Vector, count: Int) -> [UInt64] {
+        switch vector.type.physical {
+        case .int64:
+            return expandedInt64(vector, count: count).map { mix(UInt64(bitPattern: $0)) }
+        case .double:
+            // -0.0 and 0.0 are equal in SQL, so they hash alike.
+            return expandedDouble(vector, count: count).map { mix(($0 == 0 ? 0.0 : $0).bitPattern) }
+        default:
+            return (0..<count).map { row in hash(bytes: vector.value(at: row).description.utf8) }
+        }
+    }
+}
+
+/// approx_count_distinct: HyperLogLog with 2^14 registers per group, a standard error of
+/// about 1.04 / sqrt(16384) = 0.81%, and linear counting for small cardinalities.
+final class HyperLogLogState: AggregateState {
+    static let precision = 14
+    static let registerCount = 1 << precision
+    /// `registers[group * registerCount + index]`: the maximum rank seen in that register.
+    var registers: [UInt8] = []
+    var groupCount = 0
+
+    func resize(groupCount: Int) {
+        guard groupCount > self.groupCount else { return }
+        registers.append(contentsOf: repeatElement(0, count: (groupCount - self.groupCount) * Self.registerCount))
+        self.groupCount = groupCount
+    }
+
+    func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
+        let input = arguments[0]
+        if input.isNullConstant { return }
+        let hashes = ValueHash.hashes(input, count: count)
+        let mask = validRows(input, count: count)
+        registers.withUnsafeMutableBufferPointer { registers in
+            forEachValidRow(count: count, mask: mask) { row in
+                let hash = hashes[row]
+                let index = Int(hash >> UInt64(64 - Self.precision))
+                // The rank is the position of the first 1 bit after the index bits; a sentinel
+                // bit caps it at 64 - precision + 1.
+                let rest = (hash << UInt64(Self.precision)) | (UInt64(1) << UInt64(Self.precision - 1))
+                let rank = UInt8(rest.leadingZeroBitCount + 1)
+                let slot = Int(groupIds[row]) * Self.registerCount + index
+                if rank > registers[slot] { registers[slot] = rank }
+            }
+        }
+    }
+
+    func combine(_ other: any AggregateState, mapping: [Int32]) throws {
+        let other = other as! HyperLogLogState
+        for (group, target) in mapping.enumerated() {
+            for index in 0..<Self.registerCount {
+                let source = other.registers[group * Self.registerCount + index]
+                let slot = Int(target) * Self.registerCount + index
+                if source > registers[slot] { registers[slot] = source }
+            }
+        }
+    }
+
+    func finalize() throws -> Vector {
+        var estimates: [Int64] = []
+        for group in 0..<groupCount { estimates.append(estimate(group: group)) }
+        return Vector.int64(estimates)
+    }
+
+    private func estimate(group: Int) -> Int64 {
+        let m = Double(Self.registerCount)
+        var inverseSum = 0.0
+        var zeros = 0
+        for index in 0..<Self.registerCount {
+            let rank = registers[group * Self.registerCount + index]
+            inverseSum += 1 / Double(UInt64(1) << UInt64(rank))
+            if rank == 0 { zeros += 1 }
+        }
+        let alpha = 0.7213 / (1 + 1.079 / m)
+        var estimate = alpha * m * m / inverseSum
+        // Linear counting is more accurate while many registers are still empty.
+        if estimate <= 2.5 * m, zeros > 0 { estimate = m * log(m / Double(zeros)) }
+        return Int64(estimate.rounded())
+    }
+}
+
+/// approx_percentile: a DDSketch-style sketch with relative accuracy 0.01. Each non-zero
+/// value x goes to bucket ceil(log_gamma(|x|)) with gamma = 1.01 / 0.99, and a bucket
+/// returns 2 * gamma^i / (gamma + 1), which is within 1% of every value in it. Values with
+/// |x| below 1e-9 count as zero. The rank of fraction p is p * (n - 1), rounded down, as for
+/// a discrete percentile.
+final class QuantileSketchState: AggregateState {
+    static let relativeAccuracy = 0.01
+    static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
+    static let logGamma = log(gamma)
+    static let zeroThreshold = 1e-9
+
+    struct Sketch {
+        var positive: [Int32: Int64] = [:]
+        var negative: [Int32: Int64] = [:]
+        var zeros: Int64 = 0
+        var total: Int64 = 0
+    }
+
+    let fraction: Double
+    var sketches: [Sketch] = []
+
+    init(fraction: Double) { self.fraction = fraction }
+
+    func resize(groupCount: Int) {
+        if groupCount > sketches.count { sketches.append(contentsOf: repeatElement(Sketch(), count: groupCount - sketches.count)) }
+    }
+
+    func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
+        if arguments[0].isNullConstant { return }
+        let input = expandedDouble(arguments[0], count: count)
+        let mask = validRows(arguments[0], count: count)
+        forEachValidRow(count: count, mask: mask) { row in
+            let value = input[row]
+            guard !value.isNaN else { return }
+            let group = Int(groupIds[row])
+            sketches[group].total += 1
+            if abs(value) < Self.zeroThreshold {
+                sketches[group].zeros += 1
+            } else if value > 0 {
+                sketches[group].positive[Self.key(value), default: 0] += 1
+            } else {
+                sketches[group].negative[Self.key(-value), default: 0] += 1
+            }
+        }
+    }
+
+    static func key(_ magnitude: Double) -> Int32 {
+        Int32(max(-2_000_000, min(2_000_000, (log(magnitude) / logGamma).rounded(.up))))
+    }
+
+    static func value(ofKey key: Int32) -> Double {
+        2 * pow(gamma, Double(key)) / (gamma + 1)
+    }
+
+    func combine(_ other: any AggregateState, mapping: [Int32]) throws {
+        let other = other as! QuantileSketchState
+        for (group, target) in mapping.enumerated() {
+            let source = other.sketches[group]
+            let index = Int(target)
+            for (key, count) in source.positive { sketches[index].positive[key, default: 0] += count }
+            for (key, count) in source.negative { sketches[index].negative[key, default: 0] += count }
+            sketches[index].zeros += source.zeros
+            sketches[index].total += source.total
+        }
+    }
+
+    func finalize() throws -> Vector {
+        var values: [Double] = []
+        var seen: [UInt8] = []
+        for sketch in sketches {
+            values.append(quantile(sketch) ?? 0)
+            seen.append(sketch.total > 0 ? 1 : 0)
+        }
+        return Vector.double(values, validity: maskFromSeen(seen))
+    }
+
+    private func quantile(_ sketch: Sketch) -> Double? {
+        guard sketch.total > 0 else { return nil }
+        let rank = Int64((fraction * Double(sketch.total - 1)).rounded(.down))
+        var seenCount: Int64 = 0
+        // Most negative first: larger keys of the negative side are larger magnitudes.
+        for key in sketch.negative.keys.sorted(by: >) {
+            seenCount += sketch.negative[key] ?? 0
+            if seenCount > rank { return -Self.value(ofKey: key) }
+        }
+        seenCount += sketch.zeros
+        if seenCount > rank { return 0 }
+        for key in sketch.positive.keys.sorted() {
+            seenCount += sketch.positive[key] ?? 0
+            if seenCount > rank { return Self.value(ofKey: key) }
+        }
+        return nil
+    }
+}
