@@ -31,12 +31,15 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
                 .invalidParameterValue, "invalid histogram bucket count \(bucketCount)",
                 hint: "Use between 3 and 10000 buckets: the underflow bucket, one or more buckets in range and the overflow bucket.")
         }
-        guard low >= 0, low < high, high - low >= Int64(bucketCount - 2) || kind != .exponential else {
+        guard low >= 0, max(low, 1) < high, high - max(low, 1) >= Int64(bucketCount - 2) || kind != .exponential else {
             throw TeleError(
                 .invalidParameterValue, "invalid histogram range [\(low), \(high)]",
                 hint: "Use 0 <= low < high, with room for one integer bound per bucket.")
         }
         self.kind = kind
+        // Bucket 0 already starts at 0, so a low of 0 would repeat that bound. Firefox's
+        // exponential rule raises it to 1, and TeleDB does the same for every kind.
+        let low = max(low, 1)
         self.low = low
         self.high = high
         self.bucketCount = bucketCount
@@ -93,12 +96,11 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
         return bounds
     }
 
-    /// Exponential lower bounds: 0, max(low, 1), then each next bound spreads the remaining
+    /// Exponential lower bounds: 0, low, then each next bound spreads the remaining
     /// log range evenly over the remaining buckets, rounded half up, and is at least one
     /// more than the bound before it.
     static func exponentialBounds(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
-        // Firefox treats an exponential minimum of 0 as 1, because log(0) is undefined.
-        var current = max(low, 1)
+        var current = low
         var bounds: [Int64] = [0, current]
         let logHigh = log(Double(high))
         for index in 2..<bucketCount {
