@@ -60,7 +60,7 @@ enum FilterPushdown {
         case .unionAll(let inputs):
             let (movable, kept) = splitDeterministic(predicates)
             return wrap(.unionAll(inputs.map { push($0, movable) }), kept)
-        case .limit, .topN, .values:
+        case .limit, .topN, .values, .tableFunction:
             return wrap(plan.replacingInputs(plan.inputs.map { push($0, []) }), predicates)
         }
     }
