@@ -50,7 +50,7 @@ public enum AggregateFunctionRegistry {
     public static var functionNames: [String] {
         [
             "approx_count_distinct", "approx_percentile", "avg", "bool_and", "bool_or", "count", "every", "max", "min", "stddev", "stddev_pop", "stddev_samp",
-            "string_agg", "sum", "var_pop", "var_samp", "variance", "histogram", "percentile_cont", "percentile_disc",
+            "string_agg", "sum", "var_pop", "var_samp", "variance", "histogram", "percentile_cont", "percentile_disc", "cdf",
         ]
     }
 
@@ -89,6 +89,8 @@ public enum AggregateFunctionRegistry {
             if type.physical == .double { return make(type) { MinMaxDoubleState(type: type, wantMax: wantMax) } }
             return make(type) { MinMaxValueState(kind: wantMax ? .max : .min, type: type) }
         case ("histogram", 1) where first == .histogram: return HistogramAggregates.merge
+        case ("cdf", 1) where first == .histogram: return CDFAggregates.histograms
+        case ("cdf", 1) where first!.isNumeric: return try CDFAggregates.values(points: CDFAggregates.defaultPointCount)
         case ("approx_count_distinct", 1): return make(.bigint) { HyperLogLogState() }
         case ("bool_and", 1) where first == .boolean: return make(.boolean) { BooleanState(isAnd: true) }
         case ("bool_or", 1) where first == .boolean: return make(.boolean) { BooleanState(isAnd: false) }
@@ -118,6 +120,7 @@ public enum AggregateFunctionRegistry {
         case "histogram": return "one histogram, or a numeric value and a layout such as EXPONENTIAL(1, 10000, 50)"
         case "approx_percentile": return "a numeric value and a constant fraction between 0 and 1"
         case "approx_count_distinct": return "one argument of any type"
+        case "cdf": return "a numeric value and an optional constant point count, or a histogram"
         case "percentile_cont", "percentile_disc":
             return "a constant fraction between 0 and 1 and WITHIN GROUP (ORDER BY numeric value)"
         default: return "one numeric argument"

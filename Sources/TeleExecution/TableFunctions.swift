@@ -19,7 +19,7 @@ public struct TableFunction: Sendable {
 }
 
 public enum TableFunctionRegistry {
-    public static let functionNames = ["histogram_buckets"]
+    public static let functionNames = ["cdf_points", "histogram_buckets"]
 
     /// Resolves a table function by name for its argument types.
     ///
@@ -29,6 +29,8 @@ public enum TableFunctionRegistry {
         switch (key, argumentTypes) {
         case ("histogram_buckets", [.histogram]), ("histogram_buckets", [.null]):
             return histogramBuckets
+        case ("cdf_points", [.varchar]), ("cdf_points", [.null]):
+            return cdfPoints
         default:
             let types = argumentTypes.map { $0.sqlName.lowercased() }.joined(separator: ", ")
             guard functionNames.contains(key) else {
@@ -36,9 +38,10 @@ public enum TableFunctionRegistry {
                     .undefinedFunction, "table function \(key)(\(types)) does not exist",
                     hint: "Table functions: \(functionNames.joined(separator: ", ")).")
             }
+            let example = key == "cdf_points" ? "a CDF, for example cdf_points((SELECT CDF(x) FROM t))"
+                : "a histogram, for example histogram_buckets((SELECT HISTOGRAM(h) FROM t))"
             throw TeleError(
-                .undefinedFunction, "table function \(key)(\(types)) does not exist",
-                hint: "\(key) takes one histogram, for example histogram_buckets((SELECT HISTOGRAM(h) FROM t)).")
+                .undefinedFunction, "table function \(key)(\(types)) does not exist", hint: "\(key) takes \(example).")
         }
     }
 

@@ -34,6 +34,17 @@ extension BindContext {
                 try HistogramAggregates.build(spec: spec, inputType: input.type == .histogram ? .histogram : .double)
             }
             return (function, [input])
+        case ("cdf", 2):
+            let input = try bind(call.arguments[0])
+            let points = try constantNumber(call.arguments[1], role: "CDF point count")
+            guard input.type.isNumeric || input.type == .null else {
+                throw TeleError(
+                    .undefinedFunction, "function cdf(\(input.type.sqlName.lowercased()), integer) does not exist",
+                    hint: "CDF(x, points) takes a numeric value; CDF(h) takes a histogram.", position: position)
+            }
+            let count = points.isFinite && abs(points) < 1e9 ? Int(points) : -1
+            let function = try withPosition(call.arguments[1].position) { try CDFAggregates.values(points: count) }
+            return (function, [input])
         case ("approx_percentile", 2):
             let input = try bind(call.arguments[0])
             let fraction = try constantNumber(call.arguments[1], role: "percentile fraction")
