@@ -11,9 +11,61 @@ final class HistogramMergeState: AggregateState {
     /// The running merge of one group.
     struct Group {
         var layoutKey: LayoutKey
-        var counts: [Int64: Int64] = [:]
+        /// Sparse buckets in ascending lower-bound order, as `Histogram` keeps them.
+        var bounds: [Int64] = []
+        var counts: [Int64] = []
         var sum: Int64 = 0
         var submissions: Int64 = 0
+
+        /// Adds sorted sparse buckets. Histograms of one layout mostly share their non-empty
+        /// buckets, so the common case adds in place and only new buckets cost a merge.
+        mutating func addBuckets(_ otherBounds: [Int64], _ otherCounts: [Int64]) {
+            var position = 0
+            var allPresent = true
+            for bound in otherBounds {
+                while position < bounds.count && bounds[position] < bound { position += 1 }
+                if position == bounds.count || bounds[position] != bound {
+                    allPresent = false
+                    break
+                }
+            }
+            if allPresent {
+                position = 0
+                for (bound, count) in zip(otherBounds, otherCounts) {
+                    while bounds[position] < bound { position += 1 }
+                    counts[position] &+= count
+                }
+                return
+            }
+            mergeBuckets(otherBounds, otherCounts)
+        }
+
+        private mutating func mergeBuckets(_ otherBounds: [Int64], _ otherCounts: [Int64]) {
+            var mergedBounds: [Int64] = []
+            var mergedCounts: [Int64] = []
+            mergedBounds.reserveCapacity(bounds.count + otherBounds.count)
+            mergedCounts.reserveCapacity(bounds.count + otherBounds.count)
+            var left = 0
+            var right = 0
+            while left < bounds.count || right < otherBounds.count {
+                if right == otherBounds.count || (left < bounds.count && bounds[left] < otherBounds[right]) {
+                    mergedBounds.append(bounds[left])
+                    mergedCounts.append(counts[left])
+                    left += 1
+                } else if left == bounds.count || otherBounds[right] < bounds[left] {
+                    mergedBounds.append(otherBounds[right])
+                    mergedCounts.append(otherCounts[right])
+                    right += 1
+                } else {
+                    mergedBounds.append(bounds[left])
+                    mergedCounts.append(counts[left] &+ otherCounts[right])
+                    left += 1
+                    right += 1
+                }
+            }
+            bounds = mergedBounds
+            counts = mergedCounts
+        }
     }
 
     /// The facts that decide whether two histograms share a layout.
@@ -49,6 +101,13 @@ final class HistogramMergeState: AggregateState {
     func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
         let input = arguments[0]
         if input.isNullConstant { return }
+        // Read the histogram array directly: boxing each row as a `Value` costs a copy.
+        if case .histogram(let histograms) = input.storage {
+            for row in 0..<count where input.validity.isValid(row) {
+                try add(try rebucketed(histograms[row]), to: Int(groupIds[row]))
+            }
+            return
+        }
         for row in 0..<count where !input.isNull(row) {
             guard case .histogram(let histogram) = input.value(at: row) else { continue }
             try add(try rebucketed(histogram), to: Int(groupIds[row]))
@@ -70,44 +129,40 @@ final class HistogramMergeState: AggregateState {
                 builder.appendNull()
                 continue
             }
-            let bounds = group.counts.keys.sorted()
             builder.append(
                 .histogram(
                     Histogram(
                         kind: group.layoutKey.kind, low: group.layoutKey.low, high: group.layoutKey.high,
-                        bucketCount: group.layoutKey.bucketCount, sum: group.sum, bucketLowerBounds: bounds,
-                        bucketCounts: bounds.map { group.counts[$0] ?? 0 }, submissions: group.submissions)))
+                        bucketCount: group.layoutKey.bucketCount, sum: group.sum, bucketLowerBounds: group.bounds,
+                        bucketCounts: group.counts, submissions: group.submissions)))
         }
         return builder.finish()
     }
 
     private func add(_ histogram: Histogram, to index: Int) throws {
-        var group = Group(layoutKey: LayoutKey(histogram))
-        for (bound, count) in zip(histogram.bucketLowerBounds, histogram.bucketCounts) {
-            group.counts[bound, default: 0] &+= count
-        }
-        group.sum = histogram.sum
-        group.submissions = histogram.submissions
+        let group = Group(
+            layoutKey: LayoutKey(histogram), bounds: histogram.bucketLowerBounds, counts: histogram.bucketCounts,
+            sum: histogram.sum, submissions: histogram.submissions)
         try fold(group, into: index)
     }
 
     private func fold(_ group: Group, into index: Int) throws {
-        guard var current = groups[index] else {
+        guard groups[index] != nil else {
             groups[index] = group
             return
         }
-        guard current.layoutKey == group.layoutKey else {
+        // Mutate in place through the optional, so the group's arrays are not copied.
+        guard groups[index]!.layoutKey == group.layoutKey else {
             throw TeleError(
                 .dataException,
-                "cannot merge histograms with layouts \(current.layoutKey.text) and \(group.layoutKey.text)",
+                "cannot merge histograms with layouts \(groups[index]!.layoutKey.text) and \(group.layoutKey.text)",
                 hint: "Filter to one layout, or re-bucket to a common layout with HISTOGRAM(h, EXPONENTIAL(low, high, n)).")
         }
-        for (bound, count) in group.counts { current.counts[bound, default: 0] &+= count }
-        let (sum, overflow) = current.sum.addingReportingOverflow(group.sum)
+        groups[index]!.addBuckets(group.bounds, group.counts)
+        let (sum, overflow) = groups[index]!.sum.addingReportingOverflow(group.sum)
         if overflow { throw HistogramAggregates.overflowError() }
-        current.sum = sum
-        current.submissions &+= group.submissions
-        groups[index] = current
+        groups[index]!.sum = sum
+        groups[index]!.submissions &+= group.submissions
     }
 
     /// The histogram moved into the target layout, or unchanged when there is none.
