@@ -66,7 +66,7 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
         lowerBounds == other.lowerBounds
     }
 
-    /// The index of the bucket that holds `sample`: the last bucket whose lower bound is at
+    /// Returns the index of the bucket that contains `sample`: the last bucket whose lower bound is at
     /// most the sample. Samples below 0 go to the underflow bucket.
     public func bucketIndex(of sample: Int64) -> Int {
         var lowIndex = 0

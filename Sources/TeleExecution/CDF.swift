@@ -43,7 +43,7 @@ public enum CDFAggregates {
         }
     }
 
-    /// The CDF of sorted values as JSON pairs.
+    /// Renders the CDF of ascending values as JSON pairs.
     static func render(sorted: [Double], points: Int) -> String {
         let count = sorted.count
         var ranks: [Int] = [0]
@@ -67,7 +67,7 @@ public enum CDFAggregates {
         return "[" + parts.joined(separator: ",") + "]"
     }
 
-    /// The number of elements at or below `value` in ascending `sorted`.
+    /// Counts the elements at or below `value` in ascending `sorted` by binary search.
     static func upperIndex(_ sorted: [Double], _ value: Double) -> Int {
         var low = 0
         var high = sorted.count

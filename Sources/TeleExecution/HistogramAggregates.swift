@@ -7,7 +7,7 @@
 
 import TeleCore
 
-/// The bucket layout a HISTOGRAM(x, spec) call asks for.
+/// The bucket layout a HISTOGRAM(x, spec) call requests.
 public enum HistogramSpec: Sendable, Hashable, CustomStringConvertible {
     /// A fixed Firefox layout: LINEAR(low, high, n) or EXPONENTIAL(low, high, n).
     case layout(HistogramLayout)
@@ -174,8 +174,9 @@ final class AutoHistogramState: AggregateState {
                 builder.appendNull()
                 continue
             }
-            // Bucket 1 starts at the minimum and the last bucket at the maximum, so every
-            // sample lands in a bucket of the layout's equal-width range.
+            // Bucket 1 starts at the minimum (at least 1) and the overflow bucket at the
+            // maximum, so the buckets between them split the data's range into equal widths.
+            // A range too narrow for one integer per bucket is widened upward.
             let low = max(minimum, 0)
             let high = max(maximum, low + Int64(bucketCount))
             let layout = try HistogramLayout(kind: .linear, low: low, high: high, bucketCount: bucketCount)

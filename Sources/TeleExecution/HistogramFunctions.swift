@@ -1,9 +1,9 @@
 // Scalar functions that read a HISTOGRAM value: percentile, percentiles, histogram_mean,
 // histogram_count, histogram_sum and histogram_submissions.
 //
-// Percentiles interpolate inside the bucket that holds the requested rank. The rank of
+// Percentiles interpolate inside the bucket that contains the requested rank. The rank of
 // fraction p is p * n, where n is the number of samples. Walking the buckets in order, the
-// first non-empty bucket whose cumulative count reaches the rank holds it. With c0 samples
+// first non-empty bucket whose cumulative count reaches the rank contains it. With c0 samples
 // before that bucket and c in it, the position inside the bucket is f = (rank - c0) / c.
 // Linear kinds return lower + f * (upper - lower). Exponential ones return
 // lower * (upper / lower)^f, which is linear in log space, except in the underflow bucket,

@@ -165,7 +165,7 @@ final class HistogramMergeState: AggregateState {
         groups[index]!.submissions &+= group.submissions
     }
 
-    /// The histogram moved into the target layout, or unchanged when there is none.
+    /// Moves the histogram's counts into the target layout, if there is one.
     private func rebucketed(_ histogram: Histogram) throws -> Histogram {
         guard let target else { return histogram }
         var counts: [Int64] = Array(repeating: 0, count: target.bucketCount)

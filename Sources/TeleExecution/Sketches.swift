@@ -31,7 +31,7 @@ enum ValueHash {
         return mix(hash)
     }
 
-    /// One hash per row; NULL rows get no entry in the mask's invalid positions' meaning.
+    /// Hashes every row. NULL rows get a hash too, and callers skip them by the validity mask.
     static func hashes(_ vector: Vector, count: Int) -> [UInt64] {
         switch vector.type.physical {
         case .int64:

@@ -45,10 +45,10 @@ public enum TableFunctionRegistry {
         }
     }
 
-    /// histogram_buckets(h): one row per bucket of h's layout, empty ones included, with
-    /// `lower` and `upper` bounds (`upper` NULL for the last bucket, which has none), the
-    /// bucket's `count`, its `fraction` of all samples and the `cumulative` fraction up to
-    /// and including it. Fractions are 0 for an empty histogram.
+    /// histogram_buckets(h): one row per bucket of h's layout, empty ones included. The
+    /// columns are the `lower` and `upper` bounds, the bucket's `count`, its `fraction` of all
+    /// samples and the `cumulative` fraction up to and including it. `upper` is NULL for the
+    /// last bucket, which has no upper bound, and fractions are 0 for an empty histogram.
     static let histogramBuckets = TableFunction(
         name: "histogram_buckets", argumentType: .histogram,
         columnNames: ["lower", "upper", "count", "fraction", "cumulative"],
@@ -108,14 +108,14 @@ public final class TableFunctionOperator: PhysicalOperator {
             }
         }
         guard !pending.isEmpty else { return nil }
-        let taken = min(pending.count, Vector.defaultCapacity)
-        var builders = outputTypes.map { VectorBuilder(type: $0, capacity: taken) }
-        for row in pending.prefix(taken) {
+        let rowCount = min(pending.count, Vector.defaultCapacity)
+        var builders = outputTypes.map { VectorBuilder(type: $0, capacity: rowCount) }
+        for row in pending.prefix(rowCount) {
             for (column, value) in row.enumerated() { builders[column].append(value) }
         }
-        pending.removeFirst(taken)
+        pending.removeFirst(rowCount)
         var columns: [Vector] = []
         for index in builders.indices { columns.append(builders[index].finish()) }
-        return DataChunk(columns: columns, count: taken)
+        return DataChunk(columns: columns, count: rowCount)
     }
 }
