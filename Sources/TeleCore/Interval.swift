@@ -15,8 +15,15 @@ public struct Interval: Hashable, Sendable, CustomStringConvertible {
 
     /// The interval as one number of microseconds, counting a month as 30 days and a day as
     /// 24 hours, which is how PostgreSQL orders and compares intervals.
+    ///
+    /// Intervals beyond about 290,000 years saturate at Int64's bounds instead of trapping.
     public var comparableMicros: Int64 {
-        (Int64(months) * 30 + Int64(days)) * 86_400_000_000 + micros
+        let days = Int64(months) * 30 + Int64(self.days)
+        let (dayMicros, overflow) = days.multipliedReportingOverflow(by: 86_400_000_000)
+        if overflow { return days < 0 ? .min : .max }
+        let (total, sumOverflow) = dayMicros.addingReportingOverflow(micros)
+        if sumOverflow { return micros < 0 ? .min : .max }
+        return total
     }
 
     /// Prints the interval in PostgreSQL's default style: `1 year 2 mons 3 days 04:05:06`.

@@ -20,6 +20,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let featureNotSupported = SQLState("0A000")
     // Class 08: connection exception.
     public static let protocolViolation = SQLState("08P01")
+    // Class 2B: dependent privilege descriptors still exist.
+    public static let dependentObjectsStillExist = SQLState("2BP01")
     // Class 21: cardinality violation.
     public static let cardinalityViolation = SQLState("21000")
     // Class 22: data exception.

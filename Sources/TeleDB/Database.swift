@@ -25,7 +25,17 @@ public final class Database: Sendable {
     ///
     /// - Throws: `TeleError` when the directory cannot be created or its manifest is damaged.
     public static func open(path: String) throws -> Database {
-        Database(storage: try StorageEngine.open(path: expandTilde(path)))
+        let expanded = expandTilde(path)
+        // Create the database folder itself but never its parents, so a mistyped parent is
+        // an error rather than a new empty database somewhere else.
+        let parent = (expanded as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw TeleError(
+                .ioError, "could not open database \"\(path)\": folder \"\(parent)\" does not exist",
+                hint: "Check the path, or create the folder first.")
+        }
+        return Database(storage: try StorageEngine.open(path: expanded))
     }
 
     /// A database that lives in memory only and is gone when the last reference is.

@@ -63,7 +63,15 @@ extension Database {
     ) throws -> PingIngestReport {
         let started = DispatchTime.now()
         var report = PingIngestReport()
-        let validator = try options.schemaPath.map { try JSONSchemaValidator(path: $0) }
+        let validator = try options.schemaPath.map { path in
+            do {
+                return try JSONSchemaValidator(path: path)
+            } catch var error as TeleError {
+                error.message = "invalid schema file \"\(path)\": " + error.message
+                error.hint = "Give --schema (or the COPY option SCHEMA) a JSON Schema document."
+                throw error
+            }
+        }
         if validator == nil {
             report.notices.append("no schema given: pings get structural checks only (use --schema FILE to validate)")
         }

@@ -94,6 +94,7 @@ extension Session {
                                 hint: hintForTable(name, in: transaction.snapshot))
             }
             try transaction.dropTable(name)
+            try checkNoDependentViews(of: "table", name, in: transaction)
             // Indexes go with their table, as in PostgreSQL.
             database.indexTables.withLock { indexes in indexes = indexes.filter { $0.value != name } }
         }
@@ -152,8 +153,25 @@ extension Session {
                                 hint: hintForTable(name, in: transaction.snapshot))
             }
             try transaction.dropView(name)
+            try checkNoDependentViews(of: "view", name, in: transaction)
         }
         return result("DROP VIEW", notices: notices)
+    }
+
+    /// Throws 2BP01 when a remaining view no longer binds after `name` was dropped in
+    /// `transaction`, as PostgreSQL refuses to drop an object a view depends on.
+    func checkNoDependentViews(of kind: String, _ name: String, in transaction: WriteTransaction) throws {
+        for viewName in transaction.snapshot.viewNames.sorted() {
+            guard let view = transaction.snapshot.view(viewName) else { continue }
+            do {
+                _ = try Planner(snapshot: transaction.snapshot).plan(try viewQuery(view))
+            } catch let error as TeleError where error.state == .undefinedTable {
+                throw TeleError(
+                    .dependentObjectsStillExist, "cannot drop \(kind) \(name) because other objects depend on it",
+                    detail: "view \(viewName) depends on \(kind) \(name)",
+                    hint: "Drop the view \(viewName) first.")
+            }
+        }
     }
 
     func viewQuery(_ view: ViewDefinition) throws -> SelectStatement {

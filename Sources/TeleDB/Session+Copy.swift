@@ -1,4 +1,8 @@
 // COPY table FROM 'path' (FORMAT ping | ndjson | csv, ...).
+//
+// CSV and NDJSON rows go into the statement's transaction like an INSERT. Ping loads fill the
+// four ping tables and commit in batches of their own (see PingIngest.swift), so the session
+// runs them outside any statement transaction.
 
 import TeleCore
 import TeleIngest
@@ -6,56 +10,84 @@ import TeleStorage
 import TeleSyntax
 
 extension Session {
+    /// Loads a CSV or NDJSON file into `table` inside `transaction`.
     func copy(into table: String, from path: String, options: [CopyOption], in transaction: WriteTransaction) throws
         -> StatementResult
     {
-        var format = path.hasSuffix(".csv") ? "csv" : "ping"
-        var header = true
+        let format = try copyFormat(path: path, options: options)
+        // PostgreSQL's default: the first line is data unless HEADER is given.
+        var header = false
         var delimiter: UInt8 = 0x2C
-        var pingOptions = PingIngestOptions()
         for option in options {
             let text = try optionText(option)
             switch option.name {
-            case "format": format = (text ?? "").lowercased()
-            case "header": header = text.map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
+            case "format": break
+            case "header": header = isTrue(text)
             case "delimiter":
                 guard let text, text.utf8.count == 1, let byte = text.utf8.first else {
                     throw TeleError(.invalidParameterValue, "COPY delimiter must be a single one-byte character")
                 }
                 delimiter = byte
-            case "dedupe": pingOptions.dedupe = text.map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
-            case "schema": pingOptions.schemaPath = text
             default:
                 throw TeleError(
-                    .syntaxError, "option \"\(option.name)\" not recognized",
-                    hint: "COPY takes FORMAT, HEADER, DELIMITER, DEDUPE and SCHEMA.")
+                    .syntaxError, "option \"\(option.name)\" not recognized for FORMAT \(format)",
+                    hint: "COPY ... (FORMAT csv) takes HEADER and DELIMITER; FORMAT ndjson takes none.")
             }
         }
 
-        switch format {
-        case "ping", "pings":
-            return try copyPings(into: table, from: path, options: pingOptions)
-        case "csv", "ndjson", "json":
-            let data = try requireTable(table, in: transaction.snapshot)
-            let bytes = try readFileBytes(path: path)
-            let chunks = format == "csv"
-                ? try readCSV(bytes: bytes, schema: data.schema, header: header, delimiter: delimiter)
-                : try readNDJSON(bytes: bytes, schema: data.schema)
-            var rows = 0
-            for chunk in chunks {
-                try transaction.append(table: data.schema.name, chunk: chunk)
-                rows += chunk.count
-            }
-            return StatementResult(columns: [], chunks: [], commandTag: "COPY \(rows)", rowCount: rows)
-        default:
+        guard format == "csv" || format == "ndjson" || format == "json" else {
             throw TeleError(
                 .invalidParameterValue, "COPY format \"\(format)\" not recognized",
                 hint: "Use FORMAT ping, ndjson or csv.")
         }
+        let data = try requireTable(table, in: transaction.snapshot)
+        let bytes = try readFileBytes(path: path)
+        let chunks: [DataChunk]
+        do {
+            chunks = format == "csv"
+                ? try readCSV(bytes: bytes, schema: data.schema, header: header, delimiter: delimiter)
+                : try readNDJSON(bytes: bytes, schema: data.schema)
+        } catch var error as TeleError {
+            error.message += " in file \"\(path)\""
+            throw error
+        }
+        var rows = 0
+        for chunk in chunks {
+            try transaction.append(table: data.schema.name, chunk: chunk)
+            rows += chunk.count
+        }
+        return StatementResult(columns: [], chunks: [], commandTag: "COPY \(rows)", rowCount: rows)
     }
 
-    /// COPY of pings loads the ping tables; the table named must be one of them.
-    private func copyPings(into table: String, from path: String, options: PingIngestOptions) throws -> StatementResult {
+    /// The FORMAT option of a COPY, lower-cased; without one, `.csv` files are CSV and every
+    /// other file holds pings.
+    func copyFormat(path: String, options: [CopyOption]) throws -> String {
+        for option in options where option.name == "format" {
+            return (try optionText(option) ?? "").lowercased()
+        }
+        return path.hasSuffix(".csv") ? "csv" : "ping"
+    }
+
+    /// Whether a COPY loads pings, which runs outside a statement transaction.
+    func copyLoadsPings(path: String, options: [CopyOption]) throws -> Bool {
+        ["ping", "pings"].contains(try copyFormat(path: path, options: options))
+    }
+
+    /// Loads a file of pings into the ping tables; `table` must be one of them.
+    func copyPings(into table: String, from path: String, options: [CopyOption]) throws -> StatementResult {
+        var pingOptions = PingIngestOptions()
+        for option in options {
+            let text = try optionText(option)
+            switch option.name {
+            case "format": break
+            case "dedupe": pingOptions.dedupe = isTrue(text)
+            case "schema": pingOptions.schemaPath = text
+            default:
+                throw TeleError(
+                    .syntaxError, "option \"\(option.name)\" not recognized for FORMAT ping",
+                    hint: "COPY ... (FORMAT ping) takes DEDUPE and SCHEMA.")
+            }
+        }
         guard PingTables.all.contains(where: { $0.name == table }) else {
             throw TeleError(
                 .invalidParameterValue, "COPY ... (FORMAT ping) loads the ping tables, not \"\(table)\"",
@@ -66,10 +98,15 @@ extension Session {
                 .activeSQLTransaction, "COPY ... (FORMAT ping) cannot run inside a transaction block",
                 hint: "It commits batches of its own; run it outside BEGIN ... COMMIT.")
         }
-        let report = try database.ingestPings(files: [path], options: options)
+        let report = try database.ingestPings(files: [path], options: pingOptions)
         return StatementResult(
             columns: [], chunks: [], commandTag: "COPY \(report.pings)", rowCount: report.pings,
             notices: [report.description] + report.notices)
+    }
+
+    /// An option value without one (`(HEADER)`) counts as true.
+    private func isTrue(_ text: String?) -> Bool {
+        text.map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
     }
 
     private func optionText(_ option: CopyOption) throws -> String? {

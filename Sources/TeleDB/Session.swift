@@ -94,6 +94,10 @@ public final class Session {
             return try commit()
         case .rollback:
             return rollback()
+        case .copyFrom(let table, let path, let options) where try copyLoadsPings(path: path, options: options):
+            // Ping loads commit batches of their own, so they run outside a statement
+            // transaction.
+            return try copyPings(into: table, from: path, options: options)
         default:
             return try write { transaction in
                 try self.runWrite(statement, text: text, in: transaction)
@@ -194,11 +198,14 @@ public final class Session {
                 "EXPLAIN supports SELECT, INSERT ... SELECT and CREATE TABLE AS",
                 hint: "Write EXPLAIN in front of a query.")
         }
+        var lines = planText.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         if analyze {
-            // NOTE: EXPLAIN ANALYZE prints the plan without per-operator timings.
-            _ = try runQuery(try queryOf(statement), parameters: [])
+            // NOTE: EXPLAIN ANALYZE measures the whole query; operators keep no timings yet.
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = try runQuery(try queryOf(statement), parameters: [])
+            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            lines.append(String(format: "Execution: %d rows in %.3f ms", result.rowCount, milliseconds))
         }
-        let lines = planText.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         var builder = VectorBuilder(type: .varchar, capacity: lines.count)
         for line in lines { builder.appendString(line) }
         let chunk = DataChunk(columns: [builder.finish()], count: lines.count)
@@ -222,8 +229,10 @@ public final class Session {
 
     private func begin() throws -> StatementResult {
         guard transaction == nil else {
-            throw TeleError(.activeSQLTransaction, "there is already a transaction in progress",
-                            hint: "Run COMMIT or ROLLBACK first.")
+            // PostgreSQL only warns and keeps the open transaction.
+            return StatementResult(
+                columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0,
+                notices: ["there is already a transaction in progress"])
         }
         transaction = try database.storage.beginWrite()
         return StatementResult(columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0)

@@ -55,7 +55,7 @@ final class MinMaxValueState: AggregateState {
     }
 
     func finalize() throws -> Vector {
-        var builder = VectorBuilder(type: type, capacity: values.count)
+        var builder = VectorAccumulator(type: type)
         for value in values { builder.append(value) }
         return builder.finish()
     }

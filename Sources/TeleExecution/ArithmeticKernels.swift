@@ -35,9 +35,13 @@ func integerRange(_ type: DataType) -> ClosedRange<Int64> {
 }
 
 func outOfRangeError(_ type: DataType) -> TeleError {
-    TeleError(
-        .numericValueOutOfRange, "\(type.sqlName.lowercased()) out of range",
-        hint: "Cast the operands to a wider type such as BIGINT or DOUBLE first.")
+    let hint: String
+    switch type {
+    case .smallint, .integer: hint = "Cast the operands to a wider type such as BIGINT or DOUBLE first."
+    case .bigint: hint = "Cast the operands to DOUBLE first, for example sum(x::double); TeleDB has no NUMERIC."
+    default: hint = "The result does not fit in \(type.sqlName); check the operands."
+    }
+    return TeleError(.numericValueOutOfRange, "\(type.sqlName.lowercased()) out of range", hint: hint)
 }
 
 func divisionByZeroError() -> TeleError {

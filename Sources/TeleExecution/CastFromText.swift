@@ -9,7 +9,7 @@ extension Cast {
             guard case .string(let text) = value else { return Vector.constant(.null, type: type, count: vector.count) }
             return Vector.constant(try parse(text, as: type), type: type, count: vector.count)
         }
-        var builder = VectorBuilder(type: type, capacity: vector.count)
+        var builder = VectorAccumulator(type: type)
         // A dictionary vector parses each entry once.
         var parsedEntries: [Value]? = nil
         if case .dictionary(_, let dictionary) = vector.storage {
@@ -165,6 +165,8 @@ extension Cast {
     }
 
     private static func addUnit(_ amount: Double, _ unit: String, to interval: inout Interval) -> Bool {
+        // Amounts beyond what the fields can hold make the text invalid instead of trapping.
+        guard amount.isFinite, abs(amount) < 1e9 else { return false }
         let name = unit.hasSuffix("s") && unit.count > 1 && unit != "s" && unit != "ms" && unit != "us"
             ? String(unit.dropLast()) : unit
         switch name {
@@ -190,12 +192,14 @@ extension Cast {
             text = text.dropFirst()
         }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1]) else {
+        guard parts.count == 2 || parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1]),
+            (-999_999_999...999_999_999).contains(hours), (-999_999_999...999_999_999).contains(minutes)
+        else {
             return nil
         }
         var micros = (hours * 3600 + minutes * 60) * 1_000_000
         if parts.count == 3 {
-            guard let seconds = Double(parts[2]) else { return nil }
+            guard let seconds = Double(parts[2]), seconds.isFinite, abs(seconds) < 1e12 else { return nil }
             micros += Int64((seconds * 1_000_000).rounded())
         }
         return sign * micros

@@ -141,8 +141,8 @@ func compareStrings(_ lhs: Vector, _ rhs: Vector, _ operation: ComparisonOperato
             }
         }
     }
-    let left = lhs.flattened()
-    let right = rhs.flattened()
+    let left = lhs.flatVector()
+    let right = rhs.flatVector()
     guard case .string(let leftColumn) = left.storage, case .string(let rightColumn) = right.storage else {
         return nil
     }

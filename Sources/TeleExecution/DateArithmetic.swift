@@ -41,12 +41,15 @@ enum DateArithmetic {
 
     /// Multiplies an interval by a factor, carrying fractional months into days (30 days a
     /// month) and fractional days into microseconds (24 hours a day), as PostgreSQL does.
-    static func multiply(_ interval: Interval, by factor: Double) -> Interval {
+    static func multiply(_ interval: Interval, by factor: Double) throws -> Interval {
         let months = Double(interval.months) * factor
         let wholeMonths = months.rounded(.towardZero)
         let days = Double(interval.days) * factor + (months - wholeMonths) * 30
         let wholeDays = days.rounded(.towardZero)
         let micros = Double(interval.micros) * factor + (days - wholeDays) * 86_400_000_000
+        guard abs(wholeMonths) <= Double(Int32.max), abs(wholeDays) <= Double(Int32.max), abs(micros) < 9.2e18 else {
+            throw TeleError(.datetimeFieldOverflow, "interval out of range", hint: "Use a smaller factor.")
+        }
         return Interval(
             months: Int32(clamping: Int64(wholeMonths)), days: Int32(clamping: Int64(wholeDays)),
             micros: Int64(micros.rounded()))
@@ -107,7 +110,10 @@ extension ScalarFunctionRegistry {
         }
         @Sendable func addDays(_ days: Int64, _ delta: Int64) throws -> Value {
             let (sum, overflow) = days.addingReportingOverflow(delta)
-            if overflow { throw TeleError(.datetimeFieldOverflow, "date out of range", hint: "Add fewer days.") }
+            // Dates stay within PostgreSQL's range (up to year 5874897), about 2^31 days.
+            if overflow || !(Int64(Int32.min)...Int64(Int32.max)).contains(sum) {
+                throw TeleError(.datetimeFieldOverflow, "date out of range", hint: "Add fewer days.")
+            }
             return .date(sum)
         }
         for integerType in [DataType.integer, .bigint] {
@@ -140,13 +146,13 @@ extension ScalarFunctionRegistry {
                 return .interval(Interval(months: a.months &- b.months, days: a.days &- b.days, micros: a.micros &- b.micros))
             })
         catalog["*", default: []].append(
-            overload([.interval, .double], .interval) { .interval(DateArithmetic.multiply(interval($0[0]), by: $0[1].doubleValue)) })
+            overload([.interval, .double], .interval) { .interval(try DateArithmetic.multiply(interval($0[0]), by: $0[1].doubleValue)) })
         catalog["*", default: []].append(
-            overload([.double, .interval], .interval) { .interval(DateArithmetic.multiply(interval($0[1]), by: $0[0].doubleValue)) })
+            overload([.double, .interval], .interval) { .interval(try DateArithmetic.multiply(interval($0[1]), by: $0[0].doubleValue)) })
         catalog["/", default: []].append(
             overload([.interval, .double], .interval) { values in
                 if values[1].doubleValue == 0 { throw divisionByZeroError() }
-                return .interval(DateArithmetic.multiply(interval(values[0]), by: 1 / values[1].doubleValue))
+                return .interval(try DateArithmetic.multiply(interval(values[0]), by: 1 / values[1].doubleValue))
             })
     }
 }

@@ -23,7 +23,17 @@ extension ScalarFunctionRegistry {
         ]
         catalog["date_trunc"] = [.timestamp, .date].map { type in
             FunctionOverload(parameters: [.varchar, type], returnType: .timestamp) { arguments, count in
-                try rowKernel(arguments, count: count, returnType: .timestamp) { values in
+                if let unit = constantText(arguments[0]) {
+                    // The common case: one unit for the whole vector, no boxing per row.
+                    _ = try DateFunctions.truncate(0, unit: unit)
+                    let scale = type == .date ? DateTime.microsPerDay : 1
+                    let values = mapUnary(arguments[1].int64Operand, count: count) { value in
+                        (try? DateFunctions.truncate(value &* scale, unit: unit)) ?? 0
+                    }
+                    guard let values else { return nullVector(.timestamp, count: count) }
+                    return Vector(type: .timestamp, storage: .int64(values), validity: arguments[1].kernelValidity, count: count)
+                }
+                return try rowKernel(arguments, count: count, returnType: .timestamp) { values in
                     let micros = type == .date ? values[1].int64Value * DateTime.microsPerDay : values[1].int64Value
                     return .timestamp(try DateFunctions.truncate(micros, unit: values[0].stringValue))
                 }
@@ -31,7 +41,16 @@ extension ScalarFunctionRegistry {
         }
         catalog["date_part"] = [.timestamp, .date, .interval].map { type in
             FunctionOverload(parameters: [.varchar, type], returnType: .double) { arguments, count in
-                try rowKernel(arguments, count: count, returnType: .double) { values in
+                if type != .interval, let field = constantText(arguments[0]) {
+                    _ = try DateFunctions.part(of: 0, field: field)
+                    let scale = type == .date ? DateTime.microsPerDay : 1
+                    let values = mapUnary(arguments[1].int64Operand, count: count) { value in
+                        (try? DateFunctions.part(of: value &* scale, field: field)) ?? 0
+                    }
+                    guard let values else { return nullVector(.double, count: count) }
+                    return Vector(type: .double, storage: .double(values), validity: arguments[1].kernelValidity, count: count)
+                }
+                return try rowKernel(arguments, count: count, returnType: .double) { values in
                     let field = values[0].stringValue
                     if case .interval(let interval) = values[1] {
                         return .double(try DateFunctions.part(of: interval, field: field))
@@ -82,19 +101,26 @@ extension ScalarFunctionRegistry {
             },
         ]
         catalog["make_date"] = [
-            FunctionOverload(parameters: [.integer, .integer, .integer], returnType: .date) { arguments, count in
+            FunctionOverload(parameters: [.bigint, .bigint, .bigint], returnType: .date) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .date) { values in
-                    let (year, month, day) = (Int(values[0].int64Value), Int(values[1].int64Value), Int(values[2].int64Value))
-                    guard (1...12).contains(month), day >= 1, year != 0, day <= DateTime.daysInMonth(year: year, month: month)
+                    let (year, month, day) = (values[0].int64Value, values[1].int64Value, values[2].int64Value)
+                    guard (-294_276...294_276).contains(year), (1...12).contains(month), day >= 1, year != 0,
+                        day <= DateTime.daysInMonth(year: Int(year), month: Int(month))
                     else {
                         throw TeleError(
                             .datetimeFieldOverflow, "date field value out of range: \(year)-\(month)-\(day)",
                             hint: "Months run from 1 to 12 and days from 1 to the month's length.")
                     }
-                    return .date(DateTime.days(year: year, month: month, day: day))
+                    return .date(DateTime.days(year: Int(year), month: Int(month), day: Int(day)))
                 }
             }
         ]
+    }
+
+    /// Returns the text of a constant string vector, or nil for any other vector.
+    static func constantText(_ vector: Vector) -> String? {
+        if case .constant(.string(let text)) = vector.storage { return text }
+        return nil
     }
 
     static func currentMicros() -> Int64 {

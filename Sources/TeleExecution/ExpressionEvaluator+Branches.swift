@@ -11,10 +11,10 @@ extension ExpressionEvaluator {
         var remaining = (0..<Int32(chunk.count)).map { $0 }
         var pieces: [(rows: [Int32], values: Vector)] = []
         for branch in branches where !remaining.isEmpty {
-            let subset = remaining.count == chunk.count ? chunk : chunk.gathered(remaining)
+            let subset = remaining.count == chunk.count ? chunk : chunk.selecting(remaining)
             let chosen = try select(branch.condition, on: subset)
             if chosen.isEmpty { continue }
-            let chosenChunk = chosen.count == subset.count ? subset : subset.gathered(chosen)
+            let chosenChunk = chosen.count == subset.count ? subset : subset.selecting(chosen)
             let values = try Cast.cast(try evaluate(branch.result, chosenChunk), to: type)
             pieces.append((chosen.map { remaining[Int($0)] }, values))
             var taken = [Bool](repeating: false, count: remaining.count)
@@ -22,7 +22,7 @@ extension ExpressionEvaluator {
             remaining = remaining.indices.filter { !taken[$0] }.map { remaining[$0] }
         }
         if !remaining.isEmpty {
-            let subset = remaining.count == chunk.count ? chunk : chunk.gathered(remaining)
+            let subset = remaining.count == chunk.count ? chunk : chunk.selecting(remaining)
             pieces.append((remaining, try Cast.cast(try evaluate(elseResult, subset), to: type)))
         }
         if pieces.count == 1 && pieces[0].rows.count == chunk.count { return pieces[0].values }
@@ -55,11 +55,11 @@ extension ExpressionEvaluator {
         var remaining = (0..<Int32(chunk.count)).map { $0 }
         var pieces: [(rows: [Int32], values: Vector)] = []
         for operand in operands where !remaining.isEmpty {
-            let subset = remaining.count == chunk.count ? chunk : chunk.gathered(remaining)
+            let subset = remaining.count == chunk.count ? chunk : chunk.selecting(remaining)
             let values = try Cast.cast(try evaluate(operand, subset), to: type)
             let present = (0..<subset.count).filter { !values.isNull($0) }.map { Int32($0) }
             if present.isEmpty { continue }
-            pieces.append((present.map { remaining[Int($0)] }, present.count == subset.count ? values : values.gathered(present)))
+            pieces.append((present.map { remaining[Int($0)] }, present.count == subset.count ? values : values.selecting(present)))
             let nullRows = (0..<subset.count).filter { values.isNull($0) }
             remaining = nullRows.map { remaining[$0] }
         }

@@ -26,7 +26,7 @@ extension ExpressionEvaluator {
 
         switch subquery.kind {
         case .scalar:
-            var builder = VectorBuilder(type: subquery.type, capacity: count)
+            var builder = VectorAccumulator(type: subquery.type)
             for row in 0..<count {
                 guard case .scalar(let value) = try result(forRow: row) else { continue }
                 builder.append(ExpressionEvaluator.normalize(value, to: subquery.type))
@@ -41,7 +41,7 @@ extension ExpressionEvaluator {
             return Vector.bool(flags)
         case .inSubquery(let operandExpression, let negated):
             let operand = try evaluate(operandExpression, chunk)
-            var builder = VectorBuilder(type: .boolean, capacity: count)
+            var builder = VectorAccumulator(type: .boolean)
             for row in 0..<count {
                 guard case .values(let values, let hasNull, let isEmpty) = try result(forRow: row) else { continue }
                 let value = operand.value(at: row)

@@ -27,8 +27,48 @@ public enum ExpressionEvaluator {
     }
 
     static func select(_ predicate: BoundExpression, _ chunk: DataChunk) throws -> [Int32] {
+        if case .and(let operands) = predicate, operands.count > 1 {
+            return try selectConjunction(operands, chunk)
+        }
         let result = try evaluate(predicate, chunk)
         return selection(of: result, count: chunk.count)
+    }
+
+    /// Selects the rows that pass every operand of an AND, one operand at a time. Once fewer
+    /// than half the rows remain, later operands run only on those rows. Otherwise they run on
+    /// the whole chunk and the selections are intersected, which avoids gathering most rows.
+    static func selectConjunction(_ operands: [BoundExpression], _ chunk: DataChunk) throws -> [Int32] {
+        var selection = try select(operands[0], chunk)
+        for operand in operands.dropFirst() {
+            if selection.isEmpty { return [] }
+            if selection.count * 2 < chunk.count {
+                let narrowed = try select(operand, chunk.selecting(selection))
+                selection = narrowed.map { selection[Int($0)] }
+            } else {
+                selection = intersect(selection, try select(operand, chunk))
+            }
+        }
+        return selection
+    }
+
+    /// Returns the rows present in both ascending selections.
+    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var result: [Int32] = []
+        result.reserveCapacity(min(a.count, b.count))
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                result.append(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return result
     }
 
     /// Returns the rows where a boolean vector is true (not NULL, not false).
@@ -93,6 +133,7 @@ public enum ExpressionEvaluator {
             return try evaluateCase(branches, elseResult, type, chunk)
         case .inList(let operand, let list, let negated):
             let value = try evaluate(operand, chunk)
+            if list.count > 8, let hashed = inConstantList(value, list, negated: negated, count: count) { return hashed }
             let matches = try list.map { compareVectors(.equal, [value, try evaluate($0, chunk)], count: count) }
             let any = try combineLogical(matches, isAnd: false, count: count)
             return negated ? logicalNot(any, count: count) : any
@@ -105,6 +146,33 @@ public enum ExpressionEvaluator {
         case .subquery(let subquery):
             return try evaluateSubquery(subquery, chunk)
         }
+    }
+
+    /// Evaluates `value IN (constants)` with a hash set when every element is a constant of an
+    /// integer-like type. Returns nil when that path does not apply.
+    static func inConstantList(_ value: Vector, _ list: [BoundExpression], negated: Bool, count: Int) -> Vector? {
+        guard value.type.physical == .int64 else { return nil }
+        var members = Set<Int64>()
+        var hasNull = false
+        for element in list {
+            guard case .constant(let constant, let type) = element, type.physical == .int64 else { return nil }
+            switch normalize(constant, to: type) {
+            case .null: hasNull = true
+            case .integer(let number), .date(let number), .timestamp(let number): members.insert(number)
+            default: return nil
+            }
+        }
+        guard let found = mapUnary(value.int64Operand, count: count, { bit(members.contains($0)) }) else {
+            return nullVector(.boolean, count: count)
+        }
+        // A row that matches nothing is NULL when the list has a NULL, as SQL's IN requires.
+        var validity = value.kernelValidity
+        var flags = found
+        for row in 0..<count {
+            if hasNull && found[row] == 0 { validity.set(row, valid: false, count: count) }
+            flags[row] = found[row] ^ bit(negated)
+        }
+        return Vector(type: .boolean, storage: .bool(flags), validity: validity, count: count)
     }
 
     /// Converts a constant to the representation vectors of `type` use.

@@ -124,7 +124,9 @@ public final class HashJoinOperator: PhysicalOperator {
 
     /// Builds the combined layout (probe columns, then build columns) of the given pairs.
     private func pairChunk(_ chunk: DataChunk, _ probeSide: [Int32], _ buildSide: [Int32]) -> DataChunk {
-        let left = chunk.columns.map { $0.selecting(probeSide) }
+        // When every probe row matched exactly once, in order, the probe columns stay as they are.
+        let isIdentity = probeSide.count == chunk.count && probeSide.indices.allSatisfy { probeSide[$0] == Int32($0) }
+        let left = isIdentity ? chunk.columns : chunk.columns.map { $0.selecting(probeSide) }
         let right = buildRows.columns.map { $0.selecting(buildSide) }
         return DataChunk(columns: left + right, count: probeSide.count)
     }

@@ -19,7 +19,7 @@ struct EncodedKeys {
     var count: Int { offsets.count - 1 }
 
     init(_ keys: [Vector], count: Int) {
-        let flat = keys.map { $0.flattened() }
+        let flat = keys.map { $0.flatVector() }
         var sizes = [Int](repeating: flat.count, count: count)
         var hasNull = [UInt8](repeating: 0, count: count)
         for vector in flat {

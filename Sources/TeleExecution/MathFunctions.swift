@@ -30,7 +30,7 @@ extension ScalarFunctionRegistry {
         for (name, rule) in roundingFunctions {
             catalog[name] = [
                 unaryDouble { $0.rounded(rule) },
-                FunctionOverload(parameters: [.double, .integer], returnType: .double) { arguments, count in
+                FunctionOverload(parameters: [.double, .bigint], returnType: .double) { arguments, count in
                     try rowKernel(arguments, count: count, returnType: .double) { values in
                         let scale = pow(10.0, Double(values[1].int64Value))
                         return .double((values[0].doubleValue * scale).rounded(rule) / scale)

@@ -53,7 +53,8 @@ public enum ScalarFunctionRegistry {
         if let typed, !isTypeFree(key) {
             wanted = argumentTypes.map { $0 == .null ? typed : $0 }
         }
-        if key == "||", wanted.contains(.varchar) {
+        // `text || any` and concat(any, ...) take every argument as text.
+        if (key == "||" && wanted.contains(.varchar)) || key == "concat" || key == "concat_ws" {
             wanted = wanted.map { _ in .varchar }
         }
 

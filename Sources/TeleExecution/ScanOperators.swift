@@ -93,7 +93,7 @@ public final class ValuesOperator: PhysicalOperator {
     public func next() throws -> DataChunk? {
         guard position < rows.count else { return nil }
         let length = min(Vector.defaultCapacity, rows.count - position)
-        var builders = outputTypes.map { VectorBuilder(type: $0, capacity: length) }
+        var builders = outputTypes.map { VectorAccumulator(type: $0) }
         for row in rows[position..<(position + length)] {
             for (column, value) in row.enumerated() where column < builders.count {
                 builders[column].append(ExpressionEvaluator.normalize(value, to: outputTypes[column]))

@@ -17,7 +17,7 @@ struct RowComparator {
 
     init(keys: [SortKey], vectors: [Vector]) {
         self.keys = zip(keys, vectors).map { key, vector in
-            Key(vector: vector.flattened(), ascending: key.ascending, nullsFirst: key.nullsFirst)
+            Key(vector: vector.flatVector(), ascending: key.ascending, nullsFirst: key.nullsFirst)
         }
     }
 

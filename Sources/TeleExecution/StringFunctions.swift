@@ -43,16 +43,17 @@ extension ScalarFunctionRegistry {
         ]
         catalog["left"] = [textInt { text, n in
             let scalars = Array(text.unicodeScalars)
-            let keep = n >= 0 ? min(Int(n), scalars.count) : max(scalars.count + Int(n), 0)
+            let keep = keptCount(n, of: scalars.count)
             return .string(String(String.UnicodeScalarView(scalars.prefix(keep))))
         }]
         catalog["right"] = [textInt { text, n in
             let scalars = Array(text.unicodeScalars)
-            let keep = n >= 0 ? min(Int(n), scalars.count) : max(scalars.count + Int(n), 0)
+            let keep = keptCount(n, of: scalars.count)
             return .string(String(String.UnicodeScalarView(scalars.suffix(keep))))
         }]
         catalog["repeat"] = [textInt { text, n in
-            if n > 0 && Int64(text.utf8.count) * n > 1 << 30 {
+            let (total, overflow) = Int64(text.utf8.count).multipliedReportingOverflow(by: max(n, 0))
+            if overflow || total > 1 << 30 {
                 throw TeleError(.outOfMemory, "requested length too large", hint: "Use a smaller repeat count.")
             }
             return .string(String(repeating: text, count: max(Int(n), 0)))
@@ -77,12 +78,12 @@ extension ScalarFunctionRegistry {
         catalog["strpos"] = [positionOverload(substringFirst: false)]
         for (name, padLeft) in [("lpad", true), ("rpad", false)] {
             catalog[name] = [
-                FunctionOverload(parameters: [.varchar, .integer], returnType: .varchar) { arguments, count in
+                FunctionOverload(parameters: [.varchar, .bigint], returnType: .varchar) { arguments, count in
                     try rowKernel(arguments, count: count, returnType: .varchar) { values in
                         .string(pad(values[0].stringValue, to: values[1].int64Value, with: " ", left: padLeft))
                     }
                 },
-                FunctionOverload(parameters: [.varchar, .integer, .varchar], returnType: .varchar) { arguments, count in
+                FunctionOverload(parameters: [.varchar, .bigint, .varchar], returnType: .varchar) { arguments, count in
                     try rowKernel(arguments, count: count, returnType: .varchar) { values in
                         .string(pad(values[0].stringValue, to: values[1].int64Value, with: values[2].stringValue, left: padLeft))
                     }
@@ -90,7 +91,7 @@ extension ScalarFunctionRegistry {
             ]
         }
         catalog["split_part"] = [
-            FunctionOverload(parameters: [.varchar, .varchar, .integer], returnType: .varchar) { arguments, count in
+            FunctionOverload(parameters: [.varchar, .varchar, .bigint], returnType: .varchar) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .varchar) { values in
                     .string(try splitPart(values[0].stringValue, values[1].stringValue, values[2].int64Value))
                 }
@@ -125,8 +126,15 @@ extension ScalarFunctionRegistry {
         }
     }
 
+    /// Returns how many characters left() or right() keep of `count`: `n` of them, or all but
+    /// `-n` when `n` is negative.
+    static func keptCount(_ n: Int64, of count: Int) -> Int {
+        if n >= 0 { return Int(min(n, Int64(count))) }
+        return Int(max(Int64(count) + max(n, -Int64(count)), 0))
+    }
+
     static func textInt(_ body: @escaping @Sendable (String, Int64) throws -> Value) -> FunctionOverload {
-        FunctionOverload(parameters: [.varchar, .integer], returnType: .varchar) { arguments, count in
+        FunctionOverload(parameters: [.varchar, .bigint], returnType: .varchar) { arguments, count in
             try rowKernel(arguments, count: count, returnType: .varchar) { values in
                 try body(values[0].stringValue, values[1].int64Value)
             }
@@ -143,7 +151,7 @@ extension ScalarFunctionRegistry {
         }
     }
 
-    /// The 1-based character position of `needle` in `haystack`, or 0 when absent.
+    /// Returns the 1-based character position of `needle` in `haystack`, or 0 when absent.
     static func position(of needle: String, in haystack: String) -> Int {
         let target = Array(needle.utf8)
         let bytes = Array(haystack.utf8)
@@ -223,7 +231,9 @@ extension ScalarFunctionRegistry {
         } else {
             parts = text.splitBytes(delimiter)
         }
-        let index = field > 0 ? Int(field) - 1 : parts.count + Int(field)
+        // Negative fields count from the end; clamp first so that extreme values cannot overflow.
+        let clamped = Int(max(min(field, 1 << 40), -(1 << 40)))
+        let index = clamped > 0 ? clamped - 1 : parts.count + clamped
         return index >= 0 && index < parts.count ? parts[index] : ""
     }
 }

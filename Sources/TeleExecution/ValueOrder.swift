@@ -19,12 +19,31 @@ enum ValueOrder {
         case (.double(let a), .integer(let b)): return compareDoubles(a, Double(b))
         case (.string(let a), .string(let b)): return compareBytes(a, b)
         case (.date(let a), .date(let b)), (.timestamp(let a), .timestamp(let b)): return order(a, b)
-        case (.date(let a), .timestamp(let b)): return order(a * DateTime.microsPerDay, b)
-        case (.timestamp(let a), .date(let b)): return order(a, b * DateTime.microsPerDay)
+        case (.date(let a), .timestamp(let b)): return order(a &* DateTime.microsPerDay, b)
+        case (.timestamp(let a), .date(let b)): return order(a, b &* DateTime.microsPerDay)
         case (.interval(let a), .interval(let b)): return order(a.comparableMicros, b.comparableMicros)
-        case (.histogram(let a), .histogram(let b)): return compareBytes(a.description, b.description)
+        case (.histogram(let a), .histogram(let b)): return compareHistograms(a, b)
         default: return nil
         }
+    }
+
+    /// Orders histograms by layout (kind, range, bucket count), then sum, then buckets, then
+    /// submissions: a total order that needs no text, because building two JSON strings per
+    /// comparison made ORDER BY over histograms many times slower than over numbers.
+    static func compareHistograms(_ a: Histogram, _ b: Histogram) -> Int {
+        let layout = [
+            order(a.kind.rawValue, b.kind.rawValue), order(a.low, b.low), order(a.high, b.high),
+            order(a.bucketCount, b.bucketCount), order(a.sum, b.sum),
+        ]
+        if let first = layout.first(where: { $0 != 0 }) { return first }
+        for index in 0..<min(a.bucketLowerBounds.count, b.bucketLowerBounds.count) {
+            let bound = order(a.bucketLowerBounds[index], b.bucketLowerBounds[index])
+            if bound != 0 { return bound }
+            let count = order(a.bucketCounts[index], b.bucketCounts[index])
+            if count != 0 { return count }
+        }
+        let length = order(a.bucketLowerBounds.count, b.bucketLowerBounds.count)
+        return length != 0 ? length : order(a.submissions, b.submissions)
     }
 
     static func order<T: Comparable>(_ a: T, _ b: T) -> Int {

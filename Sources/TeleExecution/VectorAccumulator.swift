@@ -20,7 +20,7 @@ struct VectorAccumulator {
 
     /// Appends every row of `vector`, which must have this accumulator's physical type.
     mutating func append(_ vector: Vector) {
-        let flat = vector.flattened()
+        let flat = vector.flatVector()
         let start = count
         switch flat.storage {
         case .bool(let values): bools.append(contentsOf: values.prefix(flat.count))
@@ -62,6 +62,20 @@ struct VectorAccumulator {
         case .constant(let value): appendValue(value)
         }
         count += 1
+    }
+
+    /// Appends one boxed value, NULL included, which must have this accumulator's type.
+    mutating func append(_ value: Value) {
+        if value.isNull {
+            appendNull()
+            return
+        }
+        appendValue(value)
+        count += 1
+    }
+
+    mutating func appendBool(_ value: Bool) {
+        append(.boolean(value))
     }
 
     mutating func appendNull() {
@@ -121,6 +135,15 @@ struct VectorAccumulator {
 }
 
 extension Vector {
+    /// Returns the same rows as a flat vector, expanding constants of any length (sort and
+    /// join keys are evaluated over whole inputs, far beyond one chunk).
+    func flatVector() -> Vector {
+        guard case .constant(let value) = storage else { return flattened() }
+        var accumulator = VectorAccumulator(type: type)
+        for _ in 0..<count { accumulator.append(value) }
+        return accumulator.finish()
+    }
+
     /// Returns the validity mask with the rows of a constant NULL vector spelled out as NULL.
     func expandedValidity() -> ValidityMask {
         if case .constant(let value) = storage {

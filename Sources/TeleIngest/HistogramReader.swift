@@ -71,7 +71,8 @@ enum HistogramReader {
         else { return nil }
         let low = document.int64(rangeNode + 1) ?? 0
         let high = document.int64(document.next(rangeNode + 1)) ?? 0
-        let sum = document.int64(sumNode) ?? roundedInt64(document.double(sumNode) ?? 0)
+        // The structural check has already rejected sums outside BIGINT's range.
+        let sum = document.int64(sumNode) ?? roundedInt64(document.double(sumNode) ?? 0) ?? 0
 
         var bounds: [Int64] = []
         var counts: [Int64] = []
@@ -107,8 +108,8 @@ enum HistogramReader {
         counts = newCounts
     }
 
-    static func roundedInt64(_ value: Double) -> Int64 {
-        guard value.isFinite else { return 0 }
-        return Int64(exactly: value.rounded()) ?? (value < 0 ? Int64.min : Int64.max)
+    static func roundedInt64(_ value: Double) -> Int64? {
+        guard value.isFinite else { return nil }
+        return Int64(exactly: value.rounded())
     }
 }

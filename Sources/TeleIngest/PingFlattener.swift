@@ -271,7 +271,8 @@ struct PingFlattener {
         document.withStringBytes(node) { builder.appendString(bytes: $0) }
     }
 
-    /// Appends a number rounded to an integer, or NULL when `node` is missing or not a number.
+    /// Appends a number rounded to an integer, or NULL when `node` is missing, not a number,
+    /// or outside BIGINT's range (never a clamped value the ping did not send).
     static func appendInteger(_ builder: inout VectorBuilder, _ document: JSONDocument, _ node: Int?) {
         guard let node else {
             builder.appendNull()
@@ -279,8 +280,8 @@ struct PingFlattener {
         }
         if let value = document.int64(node) {
             builder.appendInt64(value)
-        } else if let value = document.double(node), value.isFinite {
-            builder.appendInt64(HistogramReader.roundedInt64(value))
+        } else if let value = document.double(node), let rounded = HistogramReader.roundedInt64(value) {
+            builder.appendInt64(rounded)
         } else {
             builder.appendNull()
         }

@@ -171,6 +171,11 @@ final class PingStructureCheck {
         guard document.kind(sum) == .integer || document.kind(sum) == .double else {
             throw JSONViolation(path: path().appending("sum"), message: "expected a number, found a \(document.kind(sum).name)")
         }
+        // The sum is stored as a BIGINT; a value outside its range cannot be kept exactly.
+        if document.int64(sum) == nil, HistogramReader.roundedInt64(document.double(sum) ?? .nan) == nil {
+            throw JSONViolation(
+                path: path().appending("sum"), message: "sum \(document.rawText(sum)) is out of range for BIGINT")
+        }
         let values = try requireMember(histogram, "values", kind: .object, path: path)
         var failure: JSONViolation?
         document.forEachMember(values) { key, count in

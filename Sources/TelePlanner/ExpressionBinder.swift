@@ -107,6 +107,13 @@ extension BindContext {
                     hint: "Write the number with digits, an optional fraction and an optional exponent.",
                     position: position)
             }
+            guard number.isFinite else {
+                let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+                throw TeleError(
+                    .numericValueOutOfRange, "numeric literal \(shown) is out of range for type double",
+                    hint: "TeleDB has no arbitrary-precision NUMERIC; use a value within ±1.8e308.",
+                    position: position)
+            }
             return .constant(.double(number), type: .double)
         case .string(let text):
             return .constant(.string(text), type: .varchar)

@@ -81,7 +81,9 @@ public enum ArgumentParser {
         while let argument = reader.next() {
             switch argument {
             case "-c":
-                sql = try reader.value(for: argument)
+                // Several -c options run in order, as in psql.
+                let text = try reader.value(for: argument)
+                sql = sql.map { $0 + ";\n" + text } ?? text
             case "--mode":
                 let name = try reader.value(for: argument)
                 guard let parsed = OutputMode(rawValue: name) else {

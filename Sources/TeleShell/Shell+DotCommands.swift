@@ -123,6 +123,15 @@ extension Shell {
             reportError(".read needs a file name", hint: "Use .read FILE.", lineNumber: lineNumber)
             return
         }
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
+        if readStack.contains(resolved) || readStack.count >= Shell.maximumReadDepth {
+            let chain = (readStack + [resolved]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
+            reportError(
+                ".read files nest too deeply or in a cycle: \(chain)",
+                hint: "A file may not .read itself or a file that reads it; at most \(Shell.maximumReadDepth) files nest.",
+                lineNumber: lineNumber)
+            return
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -134,7 +143,9 @@ extension Shell {
         // Errors inside the file name their line in the file, whatever the prompt mode.
         let wasInScript = inScript
         inScript = true
+        readStack.append(resolved)
         runScript(text)
+        readStack.removeLast()
         inScript = wasInScript
     }
 

@@ -48,6 +48,10 @@ public final class Shell {
 
     let output: (String) -> Void
     let errorOutput: (String) -> Void
+    /// Files that `.read` is running, outermost first, to reject cycles.
+    var readStack: [String] = []
+    /// The most `.read` files that may nest.
+    static let maximumReadDepth = 32
 
     public init(engine: any ShellEngine, database: any ShellDatabase, mode: OutputMode = .table, maxRows: Int = 0,
                 inScript: Bool, output: @escaping (String) -> Void, errorOutput: @escaping (String) -> Void) {
@@ -129,10 +133,18 @@ public final class Shell {
         for result in results {
             for notice in result.notices { errorOutput("NOTICE: \(notice)\n") }
             ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)
+            if !inScript, Shell.reportsRowCount(result) { output(result.commandTag + "\n") }
         }
         if timerEnabled { output("Run Time: \(String(format: "%.3f", seconds)) s\n") }
         if results.contains(where: { !$0.returnsRows }) { catalogDidChange?() }
         return true
+    }
+
+    /// Whether the shell prints the command tag (`INSERT 0 3`, `COPY 2`) of a statement, as
+    /// psql does, so a user sees how many rows a change touched.
+    static func reportsRowCount(_ result: StatementResult) -> Bool {
+        guard !result.returnsRows, let verb = result.commandTag.split(separator: " ").first else { return false }
+        return ["INSERT", "UPDATE", "DELETE", "COPY"].contains(String(verb))
     }
 
     func reportError(_ error: any Error, statement: SplitStatement?) {

@@ -110,6 +110,64 @@ struct SessionTests {
         #expect(rows == [[.integer(1), .string("one")], [.integer(2), .string("two")]])
     }
 
+    @Test("COPY csv reads every line unless HEADER")
+    func copyCSV() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("rows.csv")
+        try "1,x,2024-01-01\n2,,2024-01-02\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE ct (a INTEGER, b VARCHAR, c DATE)")
+        let copied = try session.execute("COPY ct FROM '\(file)' (FORMAT csv)")
+        #expect(copied[0].commandTag == "COPY 2")
+        _ = try session.execute("COPY ct FROM '\(file)' (FORMAT csv, HEADER true)")
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+        #expect(try session.count("SELECT count(*) FROM ct WHERE b IS NULL") == 2)
+
+        try "3,z,2024-13-01\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: TeleError.self) { try session.execute("COPY ct FROM '\(file)' (FORMAT csv)") }
+        #expect(error?.message.contains("2024-13-01") == true)
+        #expect(try session.count("SELECT count(*) FROM ct") == 3)
+    }
+
+    @Test("COPY FORMAT ping loads pings")
+    func copyPings() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("pings.ndjson")
+        try Database.generatePings(count: 5, seed: 1, to: file)
+        let session = try Database.open(path: directory.path("db")).connect()
+        let copied = try session.execute("COPY pings FROM '\(file)' (FORMAT ping, DEDUPE)")
+        #expect(copied[0].commandTag == "COPY 5")
+        #expect(try session.count("SELECT count(*) FROM pings") == 5)
+        _ = try session.execute("COPY pings FROM '\(file)' (FORMAT ping, DEDUPE)")
+        #expect(try session.count("SELECT count(*) FROM pings") == 5)
+        _ = try session.execute("BEGIN")
+        let error = #expect(throws: TeleError.self) { try session.execute("COPY pings FROM '\(file)'") }
+        #expect(error?.state == .activeSQLTransaction)
+    }
+
+    @Test("DROP TABLE refuses while a view depends on it")
+    func dropWithDependentView() throws {
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE t (a INTEGER); CREATE VIEW v AS SELECT a * 2 AS b FROM t")
+        let error = #expect(throws: TeleError.self) { try session.execute("DROP TABLE t") }
+        #expect(error?.state == .dependentObjectsStillExist)
+        #expect(error?.detail?.contains("view v depends on") == true)
+        _ = try session.execute("DROP VIEW v; DROP TABLE t")
+        #expect(session.tableNames.isEmpty)
+    }
+
+    @Test("open refuses a missing parent folder")
+    func missingParentFolder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("missing/db.tdb")
+        let error = #expect(throws: TeleError.self) { try Database.open(path: path) }
+        #expect(error?.message.contains("missing") == true)
+        #expect(!FileManager.default.fileExists(atPath: directory.path("missing")))
+    }
+
     @Test("unknown column suggests the nearest name")
     func unknownColumnHint() throws {
         let session = Database.inMemory().connect()

@@ -168,6 +168,25 @@ import Testing
         #expect(try ExpressionEvaluator.select(.not(column(0, .boolean)), on: chunk) == [2])
     }
 
+    @Test func conjunctionSelectsLikeEvaluate() throws {
+        var generator = SeededGenerator(seed: 5)
+        let rows = (0..<3000).map { _ -> [Value] in
+            [Int.random(in: 0..<10, using: &generator) == 0 ? .null : .integer(Int64.random(in: 0..<100, using: &generator)),
+             .integer(Int64.random(in: 0..<100, using: &generator))]
+        }
+        let chunk = makeChunk(types: [.bigint, .bigint], rows: rows)
+        let a = column(0, .bigint)
+        let b = column(1, .bigint)
+        // A selective first operand (narrowing) and an unselective one (intersection).
+        for threshold: Int64 in [5, 90] {
+            let predicate = BoundExpression.and([try call("<", a, int(threshold)), try call(">", b, int(30)), try call("<>", a, int(2))])
+            let expected = ExpressionEvaluator.selection(of: try ExpressionEvaluator.evaluate(predicate, on: chunk), count: chunk.count)
+            let actual = try ExpressionEvaluator.select(predicate, on: chunk)
+            #expect(actual == expected, "threshold \(threshold)")
+            #expect(!actual.isEmpty)
+        }
+    }
+
     @Test func inListFollowsNullRules() throws {
         let one = int(1)
         let null = constant(.null, .bigint)
@@ -176,6 +195,21 @@ import Testing
         #expect(try ExpressionEvaluator.evaluateConstant(.inList(one, list: [int(2), null], negated: true)) == .null)
         #expect(try ExpressionEvaluator.evaluateConstant(.inList(one, list: [int(2)], negated: true)) == .boolean(true))
         #expect(try ExpressionEvaluator.evaluateConstant(.inList(null, list: [int(2)], negated: false)) == .null)
+    }
+
+    @Test func longInListMatchesShortForm() throws {
+        let chunk = makeChunk(types: [.bigint], rows: [[.integer(3)], [.integer(50)], [.null], [.integer(11)]])
+        let x = column(0, .bigint)
+        let list = (1...12).map { int($0) }
+        for (extra, negated, expected) in [
+            ([BoundExpression](), false, [Value.boolean(true), .boolean(false), .null, .boolean(true)]),
+            ([constant(.null, .bigint)], false, [.boolean(true), .null, .null, .boolean(true)]),
+            ([], true, [.boolean(false), .boolean(true), .null, .boolean(false)]),
+            ([constant(.null, .bigint)], true, [.boolean(false), .null, .null, .boolean(false)]),
+        ] {
+            let result = try ExpressionEvaluator.evaluate(.inList(x, list: list + extra, negated: negated), on: chunk)
+            #expect((0..<4).map { result.value(at: $0) } == expected, "negated: \(negated), extra: \(extra.count)")
+        }
     }
 
     @Test func isDistinctFromTreatsNullsEqual() throws {

@@ -90,6 +90,83 @@ import Testing
         #expect(try evaluateCall("lower", constant(.null, .varchar)) == .null)
     }
 
+    @Test func functionsOverDictionaryVectors() throws {
+        let chunk = DataChunk(columns: [dictionaryVector(["Ab", nil, "cD", "Ab"])], count: 4)
+        let x = column(0, .varchar)
+        let lower = try ExpressionEvaluator.evaluate(try call("lower", x), on: chunk)
+        guard case .dictionary = lower.storage else {
+            Issue.record("lower() over a dictionary vector should stay a dictionary vector")
+            return
+        }
+        #expect((0..<4).map { lower.value(at: $0) } == [.string("ab"), .null, .string("cd"), .string("ab")])
+        let length = try ExpressionEvaluator.evaluate(try call("length", x), on: chunk)
+        #expect((0..<4).map { length.value(at: $0) } == [.integer(2), .null, .integer(2), .integer(2)])
+        let concat = try ExpressionEvaluator.evaluate(try call("concat", x, text("!")), on: chunk)
+        #expect((0..<4).map { concat.value(at: $0) } == [.string("Ab!"), .string("!"), .string("cD!"), .string("Ab!")])
+        let nullif = try ExpressionEvaluator.evaluate(try call("nullif", x, text("Ab")), on: chunk)
+        #expect((0..<4).map { nullif.value(at: $0) } == [.null, .null, .string("cD"), .null])
+    }
+
+    @Test func rowKernelsHandleLongVectorsWithNulls() throws {
+        // Sort keys and join keys are evaluated over whole inputs, far beyond one chunk.
+        let values: [Value] = (0..<5000).map { $0 % 3 == 0 ? .null : .string("Row\($0)") }
+        let chunk = DataChunk(columns: [makeVector(.varchar, values)], count: values.count)
+        let lower = try ExpressionEvaluator.evaluate(try call("lower", column(0, .varchar)), on: chunk)
+        #expect(lower.count == 5000)
+        #expect(lower.value(at: 4998) == .null)
+        #expect(lower.value(at: 4999) == .string("row4999"))
+        let nulls = BoundExpression.constant(.null, type: .varchar)
+        let coalesced = try ExpressionEvaluator.evaluate(.coalesce([column(0, .varchar), nulls], type: .varchar), on: chunk)
+        #expect(coalesced.value(at: 3000) == .null)
+        #expect(coalesced.value(at: 3001) == .string("Row3001"))
+        let sort = SortOperator(child: ChunkSource(types: [.varchar], chunks: [chunk]),
+                                keys: [SortKey(expression: try call("upper", column(0, .varchar)), ascending: true, nullsFirst: true)])
+        let sorted = try rows(of: sort)
+        #expect(sorted.count == 5000)
+        #expect(sorted.first == [.null])
+        // Bytewise, "ROW998" sorts last; row 999 is NULL.
+        #expect(sorted.last == [.string("Row998")])
+    }
+
+    @Test func dateTruncOverTimestampVector() throws {
+        let base = try #require(DateTime.parseTimestamp("2024-05-17 10:11:12"))
+        let chunk = makeChunk(types: [.timestamp], rows: [[.timestamp(base)], [.null], [.timestamp(base + 86_400_000_000)]])
+        let truncated = try ExpressionEvaluator.evaluate(try call("date_trunc", text("day"), column(0, .timestamp)), on: chunk)
+        #expect((0..<3).map { truncated.value(at: $0).text } == ["2024-05-17 00:00:00", nil, "2024-05-18 00:00:00"])
+        let hours = try ExpressionEvaluator.evaluate(try call("date_part", text("hour"), column(0, .timestamp)), on: chunk)
+        #expect((0..<3).map { hours.value(at: $0) } == [.double(10), .null, .double(10)])
+        let error = #expect(throws: TeleError.self) {
+            try ExpressionEvaluator.evaluate(try call("date_trunc", text("fortnight"), column(0, .timestamp)), on: chunk)
+        }
+        #expect(error?.state == .invalidParameterValue)
+    }
+
+    @Test func extremeArgumentsRaiseInsteadOfTrapping() throws {
+        #expect(try evaluateCall("left", text("abc"), int(.min)) == .string(""))
+        #expect(try evaluateCall("right", text("abc"), int(.max)) == .string("abc"))
+        #expect(try evaluateCall("split_part", text("a,b"), text(","), int(.min)) == .string(""))
+        #expect(try evaluateCall("split_part", text("a,b"), text(","), int(-1)) == .string("b"))
+        let repeated = #expect(throws: TeleError.self) { try evaluateCall("repeat", text("ab"), int(.max)) }
+        #expect(repeated?.state == .outOfMemory)
+        let date = #expect(throws: TeleError.self) { try evaluateCall("+", constant(.date(0), .date), int(.max)) }
+        #expect(date?.state == .datetimeFieldOverflow)
+        let makeDate = #expect(throws: TeleError.self) { try evaluateCall("make_date", int(.min), int(1), int(1)) }
+        #expect(makeDate?.state == .datetimeFieldOverflow)
+        let interval = #expect(throws: TeleError.self) {
+            try Cast.cast(makeVector(.varchar, [.string("99999999999999999999 years")]), to: .interval)
+        }
+        #expect(interval?.state == .invalidDatetimeFormat)
+        let clock = #expect(throws: TeleError.self) {
+            try Cast.cast(makeVector(.varchar, [.string("--9223372036854775808:00")]), to: .interval)
+        }
+        #expect(clock?.state == .invalidDatetimeFormat)
+        let scaled = #expect(throws: TeleError.self) {
+            try evaluateCall("*", constant(.interval(Interval(months: 1)), .interval), constant(.double(1e300), .double))
+        }
+        #expect(scaled?.state == .datetimeFieldOverflow)
+        #expect(try evaluateCall("concat", int(1), text("a")) == .string("1a"))
+    }
+
     @Test func md5MatchesKnownDigests() throws {
         #expect(try evaluateCall("md5", text("")) == .string("d41d8cd98f00b204e9800998ecf8427e"))
         #expect(try evaluateCall("md5", text("abc")) == .string("900150983cd24fb0d6963f7d28e17f72"))

@@ -50,7 +50,7 @@ final class ChunkSource: PhysicalOperator {
         self.chunks = chunks.filter { $0.count > 0 }
     }
 
-    /// A source over `rows`, cut into chunks of `chunkSize` rows.
+    /// Creates a source over `rows`, cut into chunks of `chunkSize` rows.
     convenience init(types: [DataType], rows: [[Value]], chunkSize: Int = 2048) {
         var chunks: [DataChunk] = []
         var start = 0
@@ -70,10 +70,11 @@ final class ChunkSource: PhysicalOperator {
     }
 }
 
+/// Builds a flat vector of any length with the accumulator the operators use.
 func makeVector(_ type: DataType, _ values: [Value]) -> Vector {
-    var builder = VectorBuilder(type: type, capacity: values.count)
-    for value in values { builder.append(value) }
-    return builder.finish()
+    var accumulator = VectorAccumulator(type: type)
+    for value in values { accumulator.append(value) }
+    return accumulator.finish()
 }
 
 func makeChunk(types: [DataType], rows: [[Value]]) -> DataChunk {

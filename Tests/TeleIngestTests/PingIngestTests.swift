@@ -235,6 +235,21 @@ import TeleCore
         #expect(row[try column(schema, "uptime")] == .integer(13))
     }
 
+    @Test func outOfRangeNumbersAreNeverClamped() throws {
+        let big = #"{"type": "main", "id": "big", "creationDate": "2020-01-01T00:00:00Z", "application": {"channel": "release", "version": "70.0", "buildId": "1"}, "payload": {"simpleMeasurements": {"uptime": 99999999999999999999999, "totalTime": 1e300}}}"#
+        let batch = PingIngestor().ingest(fileBytes: Array(big.utf8), fileName: "big.json")
+        let row = try #require(rows(batch.pings).first)
+        #expect(row[try column(PingTables.pings, "uptime")] == .null)
+        #expect(row[try column(PingTables.pings, "total_time")] == .null)
+
+        let hugeSum = #"{"type": "main", "id": "sum", "creationDate": "2020-01-01T00:00:00Z", "application": {"channel": "release", "version": "70.0", "buildId": "1"}, "payload": {"histograms": {"H": {"histogram_type": 1, "range": [1, 10], "bucket_count": 11, "sum": 1e30, "values": {"1": 1}}}}}"#
+        let rejected = PingIngestor().ingest(fileBytes: Array(hugeSum.utf8), fileName: "sum.json")
+        #expect(rejected.pingCount == 0)
+        let rejection = try #require(rejected.rejections.first)
+        #expect(rejection.path == "$.payload.histograms.H.sum")
+        #expect(rejection.message.contains("out of range"))
+    }
+
     @Test func submissionTimeComesFromMetadata() throws {
         let text = #"{"type": "main", "id": "m", "creationDate": "2020-01-01T00:00:00Z", "application": {"channel": "release", "version": "70.0", "buildId": "1"}, "meta": {"submissionTimestamp": "2020-01-02T03:04:05Z"}}"#
         let batch = PingIngestor().ingest(fileBytes: Array(text.utf8), fileName: "meta.json")

@@ -150,6 +150,23 @@ import Testing
         #expect(!shell.inScript)
     }
 
+    @Test func readCycleIsRejected() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("teledb-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("a.sql").path
+        let second = folder.appendingPathComponent("b.sql").path
+        try "SELECT 1;\n.read \(second)\n".write(toFile: first, atomically: true, encoding: .utf8)
+        try "SELECT 2;\n.read \(first)\n".write(toFile: second, atomically: true, encoding: .utf8)
+        let capture = OutputCapture()
+        let session = makeSession()
+        let shell = capture.makeShell(session: session, inScript: false)
+        shell.runScript(".read \(first)")
+        #expect(session.executed == ["SELECT 1", "SELECT 2"])
+        #expect(capture.errors.contains("a.sql -> b.sql -> a.sql"))
+        #expect(capture.errors.components(separatedBy: "nest too deeply or in a cycle").count == 2)
+    }
+
     @Test func caretUsesByteOffset() {
         let located = ErrorFormatter.locate(SourcePosition(offset: 14, line: 2, column: 5), in: "SELECT 1,\n  é + x")
         #expect(located?.0 == "  é + x")
