@@ -55,6 +55,21 @@ struct TableFunctionTests {
         #expect(try session.count("SELECT count(*) FROM rollup r, histogram_buckets(r.h)") == 10)
     }
 
+    @Test("input filter moves below the function")
+    func filterPushdown() throws {
+        let session = try Self.session()
+        _ = try session.execute("CREATE TABLE rollup AS SELECT g, HISTOGRAM(x, LINEAR(1, 10, 5)) AS h FROM t GROUP BY g")
+        let query = "SELECT r.g, b.lower FROM rollup r, histogram_buckets(r.h) b WHERE r.g = 2 AND b.count > 0"
+        let plan = (try session.execute("EXPLAIN " + query).last?.rows ?? []).map { "\($0[0])" }
+        let functionLine = try #require(plan.firstIndex { $0.contains("TableFunction histogram_buckets") })
+        let scanLine = try #require(plan.firstIndex { $0.contains("TableScan rollup") })
+        #expect(plan[scanLine].contains("filter=(g = 2)"))
+        #expect(scanLine > functionLine)
+        #expect(plan.contains { $0.contains("Filter (count > 0)") })
+        let rows = try session.execute(query + " ORDER BY b.lower").last?.rows ?? []
+        #expect(rows == [[.integer(2), .integer(0)], [.integer(2), .integer(1)], [.integer(2), .integer(7)], [.integer(2), .integer(10)]])
+    }
+
     @Test("table function errors")
     func errors() throws {
         let session = try Self.session()
