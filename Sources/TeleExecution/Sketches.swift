@@ -48,17 +48,26 @@ enum ValueHash {
 /// approx_count_distinct: HyperLogLog with 2^14 registers per group, a standard error of
 /// about 1.04 / sqrt(16384) = 0.81% for large cardinalities, and linear counting below
 /// about 49,000 distinct values.
+///
+/// A group starts sparse: it keeps its distinct hashes, and its count is exact, until it has
+/// more than `sparseLimit` of them. Only then does it allocate its 16 KB of registers, so
+/// GROUP BY over many small groups stays small. Both forms depend only on the set of hashes,
+/// so the result does not depend on row order or on how partial states combine.
 final class HyperLogLogState: AggregateState {
     static let precision = 14
     static let registerCount = 1 << precision
-    /// `registers[group * registerCount + index]`: the maximum rank seen in that register.
-    var registers: [UInt8] = []
-    var groupCount = 0
+    static let sparseLimit = 1024
+
+    /// The distinct hashes of each group that is still sparse.
+    var sparse: [Set<UInt64>] = []
+    /// The registers of each dense group (the maximum rank seen per register), empty while
+    /// the group is sparse.
+    var registers: [[UInt8]] = []
 
     func resize(groupCount: Int) {
-        guard groupCount > self.groupCount else { return }
-        registers.append(contentsOf: repeatElement(0, count: (groupCount - self.groupCount) * Self.registerCount))
-        self.groupCount = groupCount
+        guard groupCount > sparse.count else { return }
+        sparse.append(contentsOf: repeatElement([], count: groupCount - sparse.count))
+        registers.append(contentsOf: repeatElement([], count: groupCount - registers.count))
     }
 
     func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
@@ -66,43 +75,56 @@ final class HyperLogLogState: AggregateState {
         if input.isNullConstant { return }
         let hashes = ValueHash.hashes(input, count: count)
         let mask = validRows(input, count: count)
-        registers.withUnsafeMutableBufferPointer { registers in
-            forEachValidRow(count: count, mask: mask) { row in
-                let hash = hashes[row]
-                let index = Int(hash >> UInt64(64 - Self.precision))
-                // The rank is the position of the first 1 bit after the index bits; a sentinel
-                // bit caps it at 64 - precision + 1.
-                let rest = (hash << UInt64(Self.precision)) | (UInt64(1) << UInt64(Self.precision - 1))
-                let rank = UInt8(rest.leadingZeroBitCount + 1)
-                let slot = Int(groupIds[row]) * Self.registerCount + index
-                if rank > registers[slot] { registers[slot] = rank }
-            }
+        forEachValidRow(count: count, mask: mask) { row in add(hashes[row], to: Int(groupIds[row])) }
+    }
+
+    private func add(_ hash: UInt64, to group: Int) {
+        if registers[group].isEmpty {
+            sparse[group].insert(hash)
+            if sparse[group].count > Self.sparseLimit { densify(group) }
+            return
         }
+        let index = Int(hash >> UInt64(64 - Self.precision))
+        // The rank is the position of the first 1 bit after the index bits. A sentinel bit
+        // caps it at 64 - precision + 1.
+        let rest = (hash << UInt64(Self.precision)) | (UInt64(1) << UInt64(Self.precision - 1))
+        let rank = UInt8(rest.leadingZeroBitCount + 1)
+        if rank > registers[group][index] { registers[group][index] = rank }
+    }
+
+    private func densify(_ group: Int) {
+        registers[group] = [UInt8](repeating: 0, count: Self.registerCount)
+        let hashes = sparse[group]
+        sparse[group] = []
+        for hash in hashes { add(hash, to: group) }
     }
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {
         let other = other as! HyperLogLogState
         for (group, target) in mapping.enumerated() {
-            for index in 0..<Self.registerCount {
-                let source = other.registers[group * Self.registerCount + index]
-                let slot = Int(target) * Self.registerCount + index
-                if source > registers[slot] { registers[slot] = source }
+            let index = Int(target)
+            for hash in other.sparse[group] { add(hash, to: index) }
+            guard !other.registers[group].isEmpty else { continue }
+            if registers[index].isEmpty { densify(index) }
+            for register in 0..<Self.registerCount where other.registers[group][register] > registers[index][register] {
+                registers[index][register] = other.registers[group][register]
             }
         }
     }
 
     func finalize() throws -> Vector {
         var estimates: [Int64] = []
-        for group in 0..<groupCount { estimates.append(estimate(group: group)) }
+        for group in sparse.indices {
+            estimates.append(registers[group].isEmpty ? Int64(sparse[group].count) : estimate(registers[group]))
+        }
         return Vector.int64(estimates)
     }
 
-    private func estimate(group: Int) -> Int64 {
+    private func estimate(_ registers: [UInt8]) -> Int64 {
         let m = Double(Self.registerCount)
         var inverseSum = 0.0
         var zeros = 0
-        for index in 0..<Self.registerCount {
-            let rank = registers[group * Self.registerCount + index]
+        for rank in registers {
             inverseSum += 1 / Double(UInt64(1) << UInt64(rank))
             if rank == 0 { zeros += 1 }
         }
