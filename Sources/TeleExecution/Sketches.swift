@@ -15,7 +15,7 @@ import TeleCore
 
 /// Deterministic 64-bit hashes of SQL values.
 enum ValueHash {
-    /// The splitmix64 finalizer: a bijective mix that spreads every input bit over the output.
+    /// Mixes a value with the splitmix64 finalizer, a bijection that spreads every input bit over the output.
     @inline(__always)
     static func mix(_ input: UInt64) -> UInt64 {
         var z = input &+ 0x9E37_79B9_7F4A_7C15
@@ -24,7 +24,7 @@ enum ValueHash {
         return z ^ (z >> 31)
     }
 
-    /// FNV-1a over the bytes, then mixed.
+    /// Hashes bytes with FNV-1a, then mixes the result.
     static func hash(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
