@@ -27,7 +27,7 @@ public struct UsageError: Error, Equatable, CustomStringConvertible {
 
 public enum ArgumentParser {
     public static let usage = """
-        usage: teledb [DBPATH] [-c SQL] [--mode table|csv|json|markdown|line]
+        usage: teledb [DBPATH] [-c SQL] [--mode table|csv|json|markdown|line|chart]
                teledb ingest DBPATH [--dedupe] [--schema FILE] FILE|DIR...
                teledb generate pings --count N --seed S --out PATH
                teledb sqllogictest [--fail-fast] [--filter TEXT] [--verbose] PATH...
@@ -43,7 +43,7 @@ public enum ArgumentParser {
 
         options:
           -c SQL            run the SQL statements, print their results and exit
-          --mode MODE       output mode: table (default), csv, json, markdown or line
+          --mode MODE       output mode: table (default), csv, json, markdown, line or chart
           --dedupe          ingest: skip documents whose document id was already ingested
           --schema FILE     ingest: validate pings against this JSON schema
           --count N         generate: number of pings to write

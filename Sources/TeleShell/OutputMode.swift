@@ -1,7 +1,7 @@
 // The output modes of the shell and the entry point that renders a result in one of them.
 //
 // Every mode turns a `StatementResult` into text; the per-mode renderers live in
-// TableFormatter.swift and TextFormatters.swift.
+// TableFormatter.swift and TextFormatters.swift, and the chart renderers in ResultCharts.swift.
 
 import TeleCore
 import TeleDB
@@ -18,8 +18,10 @@ public enum OutputMode: String, Sendable, CaseIterable {
     case markdown
     /// One `column = value` line per value, with a blank line between rows.
     case line
+    /// Charts for results that hold histograms, CDFs or evolution series; a table otherwise.
+    case chart
 
-    /// The mode names joined for usage and error messages: `table, csv, json, markdown, line`.
+    /// The mode names joined for usage and error messages: `table, csv, json, markdown, line, chart`.
     public static var namesList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
@@ -32,22 +34,24 @@ public enum ResultFormatter {
     ///     0 shows every row. Other modes always print every row.
     ///   - maxCellWidth: In table mode, the display width at which a value is cut off with
     ///     `…`; 0 never cuts.
+    ///   - charts: How chart mode draws, and whether table mode adds charts under the table.
     /// - Returns: The text to print, ending with a newline, or "" when the result has no columns.
-    public static func format(_ result: StatementResult, mode: OutputMode, maxRows: Int = 0, maxCellWidth: Int = 0)
-        -> String
+    public static func format(_ result: StatementResult, mode: OutputMode, maxRows: Int = 0, maxCellWidth: Int = 0,
+                              charts: ChartOptions = ChartOptions(setting: .off)) -> String
     {
         var text = ""
-        write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth) { text += $0 }
+        write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, charts: charts) { text += $0 }
         return text
     }
 
     /// Formats the rows of `result` in `mode` and passes the text to `output` in pieces.
     ///
     /// CSV, JSON and line mode box one chunk of rows at a time, so a large result is never
-    /// held as `Value`s all at once. Table mode boxes only the rows it shows.
+    /// held as `Value`s all at once. Table mode boxes only the rows it shows; chart mode and
+    /// the charts under a table box every row.
     public static func write(
         _ result: StatementResult, mode: OutputMode, maxRows: Int = 0, maxCellWidth: Int = 0,
-        to output: (String) -> Void
+        charts: ChartOptions = ChartOptions(setting: .off), to output: (String) -> Void
     ) {
         guard result.returnsRows else { return }
         let columns = result.columns
@@ -56,6 +60,17 @@ public enum ResultFormatter {
             let rows = RowLocator(chunks: result.chunks)
             output(TableFormatter.format(columns: columns, rowCount: rows.count, row: rows.row,
                                          maxRows: maxRows, maxCellWidth: maxCellWidth))
+            if charts.setting != .off,
+               let text = ResultCharts.render(result, options: charts, byName: charts.setting == .on, maxRows: maxRows)
+            {
+                output("\n" + text)
+            }
+        case .chart:
+            if let text = ResultCharts.render(result, options: charts, byName: true, maxRows: maxRows) {
+                output(text)
+            } else {
+                write(result, mode: .table, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)
+            }
         case .csv:
             output(CSVFormatter.header(columns))
             for chunk in result.chunks { output(CSVFormatter.format(rows: boxedRows(chunk))) }

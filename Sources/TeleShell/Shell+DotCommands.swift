@@ -1,5 +1,5 @@
-// The shell's dot commands: `.help`, `.tables`, `.schema`, `.mode`, `.timer`, `.maxrows`,
-// `.read`, `.open`, `.quit` and `.exit`.
+// The shell's dot commands: `.help`, `.tables`, `.schema`, `.mode`, `.chart`, `.timer`,
+// `.maxrows`, `.maxwidth`, `.read`, `.open`, `.quit` and `.exit`.
 
 import Foundation
 import TeleCore
@@ -7,11 +7,17 @@ import TeleDB
 
 extension Shell {
     static let dotCommandHelp = """
+        .chart                 print the chart settings
+        .chart auto|on|off     charts under tables: auto draws HISTOGRAM and CDF values, on also
+                               draws (value, cumulative) results and series by date or build id
+        .chart linear|log      scale histogram bars by count or by log10(1 + count)
+        .chart trim P          leave the top P percent of each histogram's samples out of its chart
+        .chart width N         set the chart width in columns, at least 40; 0 follows the terminal
         .exit                  leave the shell
         .help                  list the dot commands
         .maxrows N             show at most N rows in table mode, eliding the middle; 0 shows all
         .maxwidth N            cut table values wider than N columns off with "…"; 0 never cuts
-        .mode [MODE]           set the output mode: table, csv, json, markdown or line
+        .mode [MODE]           set the output mode: table, csv, json, markdown, line or chart
         .open PATH             close this database and open PATH (":memory:" for an in-memory one)
         .quit                  leave the shell
         .read FILE             run the statements and dot commands in FILE
@@ -32,6 +38,7 @@ extension Shell {
         case ".tables": output(session.tableNames.map { $0 + "\n" }.joined())
         case ".schema": printSchema(arguments, lineNumber: lineNumber)
         case ".mode": setMode(arguments, lineNumber: lineNumber)
+        case ".chart": setChart(arguments, lineNumber: lineNumber)
         case ".timer": setTimer(arguments, lineNumber: lineNumber)
         case ".maxrows": setMaxRows(arguments, lineNumber: lineNumber)
         case ".maxwidth": setMaxCellWidth(arguments, lineNumber: lineNumber)

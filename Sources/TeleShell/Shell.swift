@@ -34,6 +34,8 @@ public final class Shell {
     /// The display width at which table mode cuts a value off with `…`; 0 never cuts.
     public var maxCellWidth = 0
     public var timerEnabled = false
+    /// The chart settings that `.chart` changes: scale, trimming, width and whether table mode adds charts.
+    public var chartOptions = ChartOptions(width: 0)
     /// Whether input comes from a script rather than the prompt, so errors name their line.
     public var inScript: Bool
     /// Whether a long statement shows a progress bar on stderr and Ctrl-C cancels it; set
@@ -132,7 +134,8 @@ public final class Shell {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         for result in results {
             for notice in result.notices { errorOutput("NOTICE: \(notice)\n") }
-            ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, to: output)
+            ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, charts: chartOptions,
+                                  to: output)
             if !inScript, Shell.reportsRowCount(result) { output(result.commandTag + "\n") }
         }
         if timerEnabled { output("Run Time: \(String(format: "%.3f", seconds)) s\n") }

@@ -63,7 +63,7 @@ import Testing
 
     @Test func missingOptionValue() {
         #expect(throws: UsageError("option \"-c\" needs a value")) { try ArgumentParser.parse(["db", "-c"]) }
-        #expect(throws: UsageError("invalid output mode \"xml\"; use one of table, csv, json, markdown, line")) {
+        #expect(throws: UsageError("invalid output mode \"xml\"; use one of table, csv, json, markdown, line, chart")) {
             try ArgumentParser.parse(["db", "--mode", "xml"])
         }
     }
