@@ -49,8 +49,8 @@ public enum AggregateFunctionRegistry {
 
     public static var functionNames: [String] {
         [
-            "avg", "bool_and", "bool_or", "count", "every", "max", "min", "stddev", "stddev_pop", "stddev_samp",
-            "string_agg", "sum", "var_pop", "var_samp", "variance",
+            "approx_count_distinct", "approx_percentile", "avg", "bool_and", "bool_or", "count", "every", "max", "min", "stddev", "stddev_pop", "stddev_samp",
+            "string_agg", "sum", "var_pop", "var_samp", "variance", "histogram", "percentile_cont", "percentile_disc", "cdf",
         ]
     }
 
@@ -88,6 +88,10 @@ public enum AggregateFunctionRegistry {
             if type.physical == .int64 { return make(type) { MinMaxInt64State(type: type, wantMax: wantMax) } }
             if type.physical == .double { return make(type) { MinMaxDoubleState(type: type, wantMax: wantMax) } }
             return make(type) { MinMaxValueState(kind: wantMax ? .max : .min, type: type) }
+        case ("histogram", 1) where first == .histogram: return HistogramAggregates.merge
+        case ("cdf", 1) where first == .histogram: return CDFAggregates.histograms
+        case ("cdf", 1) where first!.isNumeric: return try CDFAggregates.values(points: CDFAggregates.defaultPointCount)
+        case ("approx_count_distinct", 1): return make(.bigint) { HyperLogLogState() }
         case ("bool_and", 1) where first == .boolean: return make(.boolean) { BooleanState(isAnd: true) }
         case ("bool_or", 1) where first == .boolean: return make(.boolean) { BooleanState(isAnd: false) }
         case ("string_agg", 2) where types.allSatisfy({ $0 == .varchar }): return make(.varchar) { StringAggState() }
@@ -113,6 +117,12 @@ public enum AggregateFunctionRegistry {
         case "min", "max": return "one argument of an orderable type"
         case "bool_and", "bool_or": return "one boolean argument"
         case "string_agg": return "a varchar value and a varchar separator"
+        case "histogram": return "one histogram, or a numeric value and a layout such as EXPONENTIAL(1, 10000, 50)"
+        case "approx_percentile": return "a numeric value and a constant fraction between 0 and 1"
+        case "approx_count_distinct": return "one argument of any type"
+        case "cdf": return "a numeric value and an optional constant point count, or a histogram"
+        case "percentile_cont", "percentile_disc":
+            return "a constant fraction between 0 and 1 and WITHIN GROUP (ORDER BY numeric value)"
         default: return "one numeric argument"
         }
     }

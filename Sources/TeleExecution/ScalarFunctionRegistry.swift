@@ -133,6 +133,7 @@ public enum ScalarFunctionRegistry {
         registerDateFunctions(into: &catalog)
         registerGenericFunctions(into: &catalog)
         registerSamplingFunctions(into: &catalog)
+        registerHistogramFunctions(into: &catalog)
         return catalog
     }()
 }

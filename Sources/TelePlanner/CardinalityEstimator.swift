@@ -41,6 +41,9 @@ enum CardinalityEstimator {
             return max(1, rows(input) * selectivity([predicate]))
         case .projection(let input, _, _), .sort(let input, _):
             return rows(input)
+        case .tableFunction(let input, _, _):
+            // NOTE: 50 rows per input row is a guess, because histogram layouts have tens of buckets.
+            return rows(input) * 50
         case .distinct(let input):
             return max(1, rows(input) * 0.5)
         case .aggregate(let input, let keys, _):

@@ -95,6 +95,7 @@ extension BindContext {
                 .wrongObjectType, "\(call.name) is not an aggregate function",
                 hint: "Only aggregate functions take *, DISTINCT or FILTER.", position: position)
         }
+        if let percentiles = try bindPercentilesCall(call, position: position) { return percentiles }
         switch call.name {
         case "coalesce":
             return try bindCoalesce(call.arguments, position: position)
@@ -138,10 +139,16 @@ extension BindContext {
         collector.insideAggregate = true
         defer { collector.insideAggregate = false }
 
-        let arguments = call.star ? [] : try call.arguments.map { try bind($0) }
         let filter = try call.filter.map { try bindCondition($0, clause: "FILTER") }
-        let function = try withPosition(position) {
-            try AggregateFunctionRegistry.resolve(name: call.name, argumentTypes: arguments.map(\.type), distinct: call.distinct)
+        let arguments: [BoundExpression]
+        let function: AggregateFunction
+        if let special = try bindSpecialAggregate(call, position: position) {
+            (function, arguments) = special
+        } else {
+            arguments = call.star ? [] : try call.arguments.map { try bind($0) }
+            function = try withPosition(position) {
+                try AggregateFunctionRegistry.resolve(name: call.name, argumentTypes: arguments.map(\.type), distinct: call.distinct)
+            }
         }
         var converted: [BoundExpression] = []
         for (argument, type) in zip(arguments, function.argumentTypes) {

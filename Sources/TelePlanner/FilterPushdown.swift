@@ -60,6 +60,17 @@ enum FilterPushdown {
         case .unionAll(let inputs):
             let (movable, kept) = splitDeterministic(predicates)
             return wrap(.unionAll(inputs.map { push($0, movable) }), kept)
+        case .tableFunction(let input, let function, let argument):
+            // A predicate on the input's columns alone filters input rows before the function
+            // runs, which keeps the same output rows.
+            let inputCount = input.columnCount
+            let below = predicates.filter {
+                ExpressionRewriting.isDeterministic($0) && ExpressionRewriting.columnsUsed($0).allSatisfy { $0 < inputCount }
+            }
+            let above = predicates.filter {
+                !(ExpressionRewriting.isDeterministic($0) && ExpressionRewriting.columnsUsed($0).allSatisfy { $0 < inputCount })
+            }
+            return wrap(.tableFunction(push(input, below), function: function, argument: argument), above)
         case .limit, .topN, .values:
             return wrap(plan.replacingInputs(plan.inputs.map { push($0, []) }), predicates)
         }

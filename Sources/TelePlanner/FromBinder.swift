@@ -15,6 +15,12 @@ extension BindContext {
             return (.values(types: [], rows: [[]]), Scope())
         }
         for item in items.dropFirst() {
+            if case .function = item {
+                // A table function after other FROM items may read their columns (a lateral
+                // call), so it runs once per row of everything to its left.
+                (plan, scope) = try bindTableFunction(item, input: plan, inputScope: scope)
+                continue
+            }
             let (right, rightScope) = try bindTableReference(item)
             plan = .join(plan, right, type: .inner, condition: nil)
             scope.columns += rightScope.columns
@@ -29,10 +35,8 @@ extension BindContext {
         case .subquery(let statement, let alias, let columnAliases):
             let bound = try session.descend(at: nil) { try derived().bindStatement(statement) }
             return try derivedTable(bound, alias: alias, columnAliases: columnAliases, position: nil)
-        case .function(let name, _, _, let position):
-            throw TeleError(
-                .featureNotSupported, "table function \"\(name)\" is not supported",
-                hint: "Select from a table, a view or a subquery.", position: position)
+        case .function:
+            return try bindTableFunction(reference, input: .values(types: [], rows: [[]]), inputScope: Scope())
         case .join(let kind, let left, let right, let condition):
             return try session.descend(at: nil) { try bindJoin(kind, left, right, condition) }
         case .sampled(let inner, let clause):

@@ -42,6 +42,8 @@ extension LogicalPlan {
             return .setOperation(try left.mapExpressions(map), try right.mapExpressions(map), kind: kind, all: all)
         case .unionAll(let inputs):
             return .unionAll(try inputs.map { try $0.mapExpressions(map) })
+        case .tableFunction(let input, let function, let argument):
+            return .tableFunction(try input.mapExpressions(map), function: function, argument: try map(argument))
         }
     }
 }
@@ -51,7 +53,7 @@ extension LogicalPlan {
         switch self {
         case .scan, .values: return []
         case .filter(let input, _), .projection(let input, _, _), .aggregate(let input, _, _), .sort(let input, _),
-            .limit(let input, _, _), .topN(let input, _, _, _), .distinct(let input):
+            .limit(let input, _, _), .topN(let input, _, _, _), .distinct(let input), .tableFunction(let input, _, _):
             return [input]
         case .join(let left, let right, _, _), .setOperation(let left, let right, _, _): return [left, right]
         case .unionAll(let inputs): return inputs
@@ -74,6 +76,8 @@ extension LogicalPlan {
         case .join(_, _, let type, let condition): return .join(newInputs[0], newInputs[1], type: type, condition: condition)
         case .setOperation(_, _, let kind, let all): return .setOperation(newInputs[0], newInputs[1], kind: kind, all: all)
         case .unionAll: return .unionAll(newInputs)
+        case .tableFunction(_, let function, let argument):
+            return .tableFunction(newInputs[0], function: function, argument: argument)
         }
     }
 

@@ -38,6 +38,9 @@ indirect enum LogicalPlan: Sendable {
     case distinct(LogicalPlan)
     case setOperation(LogicalPlan, LogicalPlan, kind: SetOperationKind, all: Bool)
     case unionAll([LogicalPlan])
+    /// Output: the input columns, then the function's columns, once per generated row.
+    /// `argument` is evaluated over the input's columns.
+    case tableFunction(LogicalPlan, function: TableFunction, argument: BoundExpression)
 
     var outputTypes: [DataType] {
         switch self {
@@ -54,6 +57,7 @@ indirect enum LogicalPlan: Sendable {
             return left.outputTypes + right.outputTypes
         case .setOperation(let left, _, _, _): return left.outputTypes
         case .unionAll(let inputs): return inputs.first?.outputTypes ?? []
+        case .tableFunction(let input, let function, _): return input.outputTypes + function.columnTypes
         }
     }
 
@@ -77,6 +81,7 @@ indirect enum LogicalPlan: Sendable {
             return left.outputNames + right.outputNames
         case .setOperation(let left, _, _, _): return left.outputNames
         case .unionAll(let inputs): return inputs.first?.outputNames ?? []
+        case .tableFunction(let input, let function, _): return input.outputNames + function.columnNames
         }
     }
 }

@@ -45,6 +45,7 @@ enum PhysicalPlanner {
         case .join(_, _, _, let condition): return condition.map { [$0] } ?? []
         case .sort(_, let keys), .topN(_, let keys, _, _): return keys.map(\.expression)
         case .limit, .distinct, .setOperation, .unionAll: return []
+        case .tableFunction(_, _, let argument): return [argument]
         }
     }
 
@@ -154,6 +155,14 @@ enum PhysicalPlanner {
             return (
                 UnionAllOperator(children: built.map(\.operator)),
                 ExplainNode(line: "UnionAll \(rows)", children: built.map(\.explain))
+            )
+
+        case .tableFunction(let input, let function, let argument):
+            let (child, explain) = try build(input)
+            let line = "TableFunction \(function.name)(\(ExpressionPrinter.text(argument, names: input.outputNames))) \(rows)"
+            return (
+                TableFunctionOperator(child: child, function: function, argument: argument),
+                ExplainNode(line: line, children: [explain])
             )
         }
     }

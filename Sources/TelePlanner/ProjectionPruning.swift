@@ -87,6 +87,12 @@ enum ProjectionPruning {
             let (child, mapping) = prune(input, required: required.union(used(keys.map(\.expression))))
             return (.topN(child, keys: remapKeys(keys, mapping), limit: limit, offset: offset), mapping)
 
+        case .tableFunction(let input, let function, let argument):
+            // Input columns keep their positions so the function's columns follow them.
+            let (child, mapping) = prune(input, required: Set(0..<input.columnCount))
+            let node = LogicalPlan.tableFunction(child, function: function, argument: ExpressionRewriting.remap(argument, mapping))
+            return (node, identity(plan.columnCount))
+
         case .distinct, .setOperation, .unionAll:
             // Every column takes part in the row comparison, so all of them stay.
             let children = plan.inputs.map { prune($0, required: Set(0..<$0.columnCount)).plan }
