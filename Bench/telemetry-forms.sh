@@ -80,6 +80,11 @@ if ! grep -q "MaterializedView gc_rollup" <<<"$plan"; then
     exit 1
 fi
 rollup_seconds=$(time_query "$merge_query" "$work/c.csv")
+view_rows=$(sql "SELECT count(*) FROM gc_rollup" | tail -n 1 | tr -d "\r")
+histogram_rows=$(sql "SELECT count(*) FROM histograms WHERE metric = 'GC_MS'" | tail -n 1 | tr -d "\r")
+
+# The minimum cost of a TeleDB process: start, open the database, run a constant query.
+floor_seconds=$(time_query "SELECT 1" /dev/null)
 
 # The DuckDB input: one row per non-empty GC_MS bucket (a lateral histogram_buckets call),
 # one row per GC_MS histogram for its sum, which the buckets cannot give, and the pings
@@ -98,5 +103,7 @@ Bench/.venv/bin/python Bench/telemetry_forms_duckdb.py --data "$work" --points "
 
 buckets=$(($(wc -l <"$work/gc_buckets.csv") - 1))
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-echo "Input: $count pings, $buckets non-empty GC_MS bucket rows."
+echo "Input: $count pings, $histogram_rows GC_MS histograms with $buckets non-empty buckets," \
+    "$view_rows rows in the rollup view."
+printf "A TeleDB process running \`SELECT 1\` takes %.3f s (best of 3).\n" "$floor_seconds"
 echo "Machine: $cpu, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)."
