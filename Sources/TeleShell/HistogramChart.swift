@@ -148,49 +148,17 @@ public enum HistogramChart {
 
 /// Firefox's bucket lower bounds, rebuilt for drawing the empty buckets of a histogram.
 ///
-/// TODO: use the shared layout helper in TeleCore once it lands, so that ingest, the
-/// HISTOGRAM aggregate and the charts compute bounds in one place.
+/// The bounds come from TeleCore's `HistogramLayout`, the same rules ingest and the
+/// HISTOGRAM aggregate use.
 enum FirefoxLayout {
     /// The maximum bucket count rebuilt. Larger histograms show only their stored buckets.
     static let maximumBucketCount: Int32 = 10_000
 
     /// Returns the lower bounds of every bucket, or nil when the layout is invalid or too large.
     static func lowerBounds(of histogram: Histogram) -> [Int64]? {
-        let count = Int(histogram.bucketCount)
-        guard histogram.bucketCount >= 3, histogram.bucketCount <= maximumBucketCount, histogram.low >= 1,
-              histogram.high > histogram.low
-        else { return nil }
-        switch histogram.kind {
-        case .exponential: return exponential(low: histogram.low, high: histogram.high, bucketCount: count)
-        case .linear, .boolean, .flag, .count, .categorical: return linear(low: histogram.low, high: histogram.high, bucketCount: count)
+        guard histogram.bucketCount <= maximumBucketCount, let layout = try? HistogramLayout(of: histogram) else {
+            return nil
         }
-    }
-
-    /// 0, then for bucket i >= 1 the round-half-up of (low * (n - 1 - i) + high * (i - 1)) / (n - 2).
-    static func linear(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
-        let n = Double(bucketCount)
-        var bounds: [Int64] = [0]
-        for i in 1..<bucketCount {
-            let value = (Double(low) * (n - 1 - Double(i)) + Double(high) * (Double(i) - 1)) / (n - 2)
-            bounds.append(Int64((value + 0.5).rounded(.down)))
-        }
-        return bounds
-    }
-
-    /// 0, low, then each bound spreads the remaining log range evenly over the remaining
-    /// buckets, rounded half up and at least one more than the bound before it.
-    static func exponential(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
-        var bounds: [Int64] = [0, low]
-        var current = low
-        let logHigh = log(Double(high))
-        for i in 2..<bucketCount {
-            let logCurrent = log(Double(current))
-            let step = (logHigh - logCurrent) / Double(bucketCount - i)
-            var next = Int64((exp(logCurrent + step) + 0.5).rounded(.down))
-            if next <= current { next = current + 1 }
-            bounds.append(next)
-            current = next
-        }
-        return bounds
+        return layout.lowerBounds
     }
 }
