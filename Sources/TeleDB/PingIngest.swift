@@ -61,6 +61,14 @@ extension Database {
     public func ingestPings(
         files: [String], options: PingIngestOptions, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> PingIngestReport {
+        try ingestPings(files: files, options: options, pieceBytes: PingFilePieces.defaultPieceBytes, progress: progress)
+    }
+
+    /// Ingests ping files read in pieces of about `pieceBytes` (see `PingFilePieces`).
+    func ingestPings(
+        files: [String], options: PingIngestOptions, pieceBytes: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    ) throws -> PingIngestReport {
         let started = DispatchTime.now()
         var report = PingIngestReport()
         let validator = try options.schemaPath.map { path in
@@ -81,6 +89,8 @@ extension Database {
         var seenIDs = options.dedupe ? try storedDocumentIDs() : []
 
         var index = 0
+        var pieces: PingFilePieces?
+        defer { pieces?.close() }
         while index < files.count {
             let transaction = try storage.beginWrite()
             do {
@@ -88,15 +98,22 @@ extension Database {
                 let baseCounts = try materializedViewBaseCounts(in: transaction)
                 var batchBytes = 0
                 while index < files.count, batchBytes < Database.commitBatchBytes {
-                    let bytes = try readFileBytes(path: files[index])
-                    var batch = ingestor.ingest(fileBytes: bytes, fileName: files[index])
+                    // Large files arrive in pieces, so one commit may hold part of a file.
+                    if pieces == nil { pieces = try PingFilePieces(path: files[index], pieceBytes: pieceBytes) }
+                    guard let piece = try pieces?.next() else {
+                        pieces?.close()
+                        pieces = nil
+                        report.files += 1
+                        index += 1
+                        continue
+                    }
+                    var batch = ingestor.ingest(fileBytes: piece.bytes, fileName: files[index])
+                    if piece.firstLine > 1 { shiftLines(&batch, by: piece.firstLine - 1) }
                     if options.dedupe { report.duplicates += dropDuplicates(&batch, seen: &seenIDs) }
                     try append(batch, in: transaction)
                     record(batch, into: &report)
-                    report.files += 1
-                    report.bytes += bytes.count
-                    batchBytes += bytes.count
-                    index += 1
+                    report.bytes += piece.bytes.count
+                    batchBytes += piece.bytes.count
                     progress?(report.bytes, total)
                 }
                 try maintainMaterializedViews(baseCounts: baseCounts, rewrittenTable: nil, incremental: true, in: transaction)
@@ -131,6 +148,30 @@ extension Database {
         for chunk in batch.histograms { try transaction.append(table: PingTables.histograms.name, chunk: chunk) }
         for chunk in batch.scalars { try transaction.append(table: PingTables.scalars.name, chunk: chunk) }
         for chunk in batch.rejected { try transaction.append(table: PingTables.rejectedPings.name, chunk: chunk) }
+    }
+
+    /// Moves the line numbers of a piece's rejections, and the reasons that quote them, from
+    /// piece lines to file lines.
+    private func shiftLines(_ batch: inout IngestBatch, by offset: Int) {
+        guard !batch.rejections.isEmpty, let lineColumn = PingTables.rejectedPings.columnIndex("line"),
+            let reasonColumn = PingTables.rejectedPings.columnIndex("reason")
+        else { return }
+        for index in batch.rejections.indices { batch.rejections[index].line += offset }
+        // Rejected rows are in the same order as `rejections`.
+        var next = 0
+        batch.rejected = batch.rejected.map { chunk in
+            var lines = VectorBuilder(type: PingTables.rejectedPings.columns[lineColumn].type, capacity: chunk.count)
+            var reasons = VectorBuilder(type: .varchar, capacity: chunk.count)
+            for _ in 0..<chunk.count {
+                lines.appendInt64(Int64(batch.rejections[next].line))
+                reasons.appendString(batch.rejections[next].reason)
+                next += 1
+            }
+            var columns = chunk.columns
+            columns[lineColumn] = lines.finish()
+            columns[reasonColumn] = reasons.finish()
+            return DataChunk(columns: columns, count: chunk.count)
+        }
     }
 
     private func record(_ batch: IngestBatch, into report: inout PingIngestReport) {
