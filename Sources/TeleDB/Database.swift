@@ -25,10 +25,18 @@ public final class Database: Sendable {
     ///
     /// - Throws: `TeleError` when the directory cannot be created or its manifest is damaged.
     public static func open(path: String) throws -> Database {
+        // The default database's folder is TeleDB's own to create.
+        try open(path: path, createParents: expandTilde(path) == defaultPath)
+    }
+
+    /// Opens a database; without `createParents`, only the database folder itself is
+    /// created, so a mistyped parent is an error rather than a new empty database elsewhere.
+    static func open(path: String, createParents: Bool) throws -> Database {
         let expanded = expandTilde(path)
-        // Create the database folder itself but never its parents, so a mistyped parent is
-        // an error rather than a new empty database somewhere else.
         let parent = (expanded as NSString).deletingLastPathComponent
+        if createParents {
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        }
         var isFolder: ObjCBool = false
         if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) || !isFolder.boolValue {
             throw TeleError(

@@ -168,6 +168,14 @@ struct SessionTests {
         #expect(!FileManager.default.fileExists(atPath: directory.path("missing")))
     }
 
+    @Test("default database creates its folders")
+    func defaultPathFolder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database.open(path: directory.path("home/nested/default.tdb"), createParents: true)
+        #expect(database.path?.hasSuffix("home/nested/default.tdb") == true)
+    }
+
     @Test("unknown column suggests the nearest name")
     func unknownColumnHint() throws {
         let session = Database.inMemory().connect()
