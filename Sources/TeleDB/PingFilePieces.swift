@@ -76,7 +76,7 @@ struct PingFilePieces {
         if count == 0 { endOfFile = true }
     }
 
-    /// The offset of the last `{` that starts a line at or after `from`, if any.
+    /// Finds the offset of the last `{` that starts a line at or after `from`, if any.
     private func lastDocumentStart(in buffer: [UInt8], from: Int) -> Int? {
         var index = buffer.count - 1
         while index > max(from, 1) {
