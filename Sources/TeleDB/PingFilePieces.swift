@@ -1,5 +1,5 @@
 // Reads a ping file in pieces of about `pieceBytes`, so ingest of a large NDJSON file never
-// holds the whole file (and every row made from it) in memory.
+// keeps the whole file (and every row made from it) in memory.
 //
 // A piece ends just before a line that starts with `{`, the start of the next
 // newline-delimited document. A pretty-printed document indents its inner braces, so a
