@@ -85,7 +85,7 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
 
     /// Linear lower bounds: 0, then for i >= 1 the round-half-up of
     /// (low * (n - 1 - i) + high * (i - 1)) / (n - 2).
-    static func linearBounds(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
+    public static func linearBounds(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
         var bounds: [Int64] = [0]
         let n = Double(bucketCount)
         for i in 1..<bucketCount {
@@ -99,7 +99,7 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
     /// Exponential lower bounds: 0, low, then each next bound spreads the remaining
     /// log range evenly over the remaining buckets, rounded half up, and is at least one
     /// more than the bound before it.
-    static func exponentialBounds(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
+    public static func exponentialBounds(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
         var current = low
         var bounds: [Int64] = [0, current]
         let logHigh = log(Double(high))

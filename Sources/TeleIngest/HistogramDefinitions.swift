@@ -57,36 +57,16 @@ public struct HistogramDefinition: Sendable, Hashable {
 
 /// Firefox's bucket layouts.
 public enum HistogramBuckets {
-    /// Linear lower bounds: 0, then for i >= 1, round-half-up of
-    /// (low * (n - 1 - i) + high * (i - 1)) / (n - 2).
+    /// Linear lower bounds, as `HistogramLayout.linearBounds` computes them.
     public static func linear(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
         precondition(bucketCount >= 3, "a linear histogram has at least three buckets")
-        var bounds: [Int64] = [0]
-        let n = Double(bucketCount)
-        for i in 1..<bucketCount {
-            let value = (Double(low) * (n - 1 - Double(i)) + Double(high) * (Double(i) - 1)) / (n - 2)
-            bounds.append(Int64((value + 0.5).rounded(.down)))
-        }
-        return bounds
+        return HistogramLayout.linearBounds(low: low, high: high, bucketCount: bucketCount)
     }
 
-    /// Exponential lower bounds: 0, low, then each next bound spreads the remaining log range
-    /// evenly over the remaining buckets, rounded half up and at least one more than the
-    /// previous bound.
+    /// Exponential lower bounds, as `HistogramLayout.exponentialBounds` computes them.
     public static func exponential(low: Int64, high: Int64, bucketCount: Int) -> [Int64] {
         precondition(bucketCount >= 3, "an exponential histogram has at least three buckets")
-        var bounds: [Int64] = [0, low]
-        var current = low
-        let logHigh = log(Double(high))
-        for i in 2..<bucketCount {
-            let logCurrent = log(Double(current))
-            let step = (logHigh - logCurrent) / Double(bucketCount - i)
-            var next = Int64((exp(logCurrent + step) + 0.5).rounded(.down))
-            if next <= current { next = current + 1 }
-            bounds.append(next)
-            current = next
-        }
-        return bounds
+        return HistogramLayout.exponentialBounds(low: low, high: high, bucketCount: bucketCount)
     }
 
     /// Returns the index of the bucket that `sample` falls into.
