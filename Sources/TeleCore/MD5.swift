@@ -1,9 +1,14 @@
-// MD5 (RFC 1321), which sqllogictest uses to abbreviate large expected results.
+// MD5 (RFC 1321): the SQL function md5() and the digests sqllogictest uses to abbreviate
+// large expected results.
 //
-// MD5 is broken as a cryptographic hash; here it only has to match the digests already
-// written in the test files.
+// MD5 is broken as a cryptographic hash; here it only has to match digests that other
+// engines and the test files already use.
 
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Computes MD5 digests.
 public enum MD5 {
