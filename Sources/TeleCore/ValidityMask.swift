@@ -1,4 +1,4 @@
-// Which rows of a vector hold a value and which are NULL.
+// The validity mask: one bit per row of a vector, telling a value from NULL.
 
 /// One bit per row, set when the row is valid (not NULL).
 ///

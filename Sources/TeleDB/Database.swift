@@ -46,7 +46,7 @@ public final class Database: Sendable {
         return Database(storage: try StorageEngine.open(path: expanded))
     }
 
-    /// A database that lives in memory only and is gone when the last reference is.
+    /// Creates a database that lives in memory only and is gone when the last reference is.
     public static func inMemory() -> Database {
         Database(storage: StorageEngine.inMemory())
     }

@@ -13,7 +13,7 @@ extension Session {
 
     public var viewNames: [String] { readSnapshot.viewNames.sorted() }
 
-    /// The columns of a table or view, or nil when no such table exists.
+    /// Returns the columns of a table or view, or nil when no such table exists.
     public func columns(of table: String) -> [ResultColumn]? {
         if let data = readSnapshot.table(table) {
             return data.schema.columns.map { ResultColumn(name: $0.name, type: $0.type) }

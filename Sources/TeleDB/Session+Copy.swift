@@ -60,7 +60,7 @@ extension Session {
     }
 
     /// The FORMAT option of a COPY, lower-cased; without one, `.csv` files are CSV and every
-    /// other file holds pings.
+    /// other file contains pings.
     func copyFormat(path: String, options: [CopyOption]) throws -> String {
         for option in options where option.name == "format" {
             return (try optionText(option) ?? "").lowercased()
@@ -68,7 +68,7 @@ extension Session {
         return path.hasSuffix(".csv") ? "csv" : "ping"
     }
 
-    /// Whether a COPY loads pings, which runs outside a statement transaction.
+    /// Returns whether a COPY loads pings, which runs outside a statement transaction.
     func copyLoadsPings(path: String, options: [CopyOption]) throws -> Bool {
         ["ping", "pings"].contains(try copyFormat(path: path, options: options))
     }
@@ -104,7 +104,7 @@ extension Session {
             notices: [report.description] + report.notices)
     }
 
-    /// An option value without one (`(HEADER)`) counts as true.
+    /// Reads an option's value as a flag; an option written without one (`(HEADER)`) is true.
     private func isTrue(_ text: String?) -> Bool {
         text.map { ["true", "on", "1", "yes"].contains($0.lowercased()) } ?? true
     }

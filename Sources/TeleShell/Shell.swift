@@ -143,7 +143,7 @@ public final class Shell {
         return true
     }
 
-    /// Whether the shell prints the command tag (`INSERT 0 3`, `COPY 2`) of a statement, as
+    /// Returns whether the shell prints the command tag (`INSERT 0 3`, `COPY 2`) of a statement, as
     /// psql does, so a user sees how many rows a change touched.
     static func reportsRowCount(_ result: StatementResult) -> Bool {
         guard !result.returnsRows, let verb = result.commandTag.split(separator: " ").first else { return false }
