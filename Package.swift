@@ -2,7 +2,8 @@
 //
 // TeleDB is split into one target per pipeline stage. Dependencies point one way:
 // syntax -> planner -> execution -> storage, with TeleCore (types, vectors, errors)
-// underneath all of them and the database facade, the shell and the executable on top.
+// underneath all of them and the database facade, the shell, the wire server (with its
+// security layer over OpenSSL) and the executable on top.
 import PackageDescription
 
 // AVX2 code for every target: kernels inlined across modules must not fall back to SSE2.
@@ -19,6 +20,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4"),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
 
         .target(name: "TeleCore", swiftSettings: fastCode),
         .target(name: "TeleSyntax", dependencies: ["TeleCore"], swiftSettings: fastCode),
@@ -34,7 +36,11 @@ let package = Package(
             dependencies: ["TeleCore", "TeleSyntax", "TelePlanner", "TeleExecution", "TeleStorage", "TeleIngest"],
             swiftSettings: fastCode),
         .target(name: "TeleShell", dependencies: ["TeleDB", "TeleSyntax", "TeleCore", "CReadline"], swiftSettings: fastCode),
-        .executableTarget(name: "teledb", dependencies: ["TeleShell", "TeleDB"], swiftSettings: fastCode),
+        .target(name: "TeleSecurity", dependencies: ["TeleCore", "COpenSSL"], swiftSettings: fastCode),
+        .target(
+            name: "TeleServer", dependencies: ["TeleDB", "TeleCore", "TeleSecurity"], swiftSettings: fastCode),
+        .executableTarget(
+            name: "teledb", dependencies: ["TeleShell", "TeleDB", "TeleServer"], swiftSettings: fastCode),
 
         .testTarget(name: "TeleCoreTests", dependencies: ["TeleCore"]),
         .testTarget(name: "TeleSyntaxTests", dependencies: ["TeleSyntax"]),
@@ -44,5 +50,7 @@ let package = Package(
         .testTarget(name: "TeleIngestTests", dependencies: ["TeleIngest"]),
         .testTarget(name: "TeleDBTests", dependencies: ["TeleDB"]),
         .testTarget(name: "TeleShellTests", dependencies: ["TeleShell", "TeleDB"]),
+        .testTarget(name: "TeleSecurityTests", dependencies: ["TeleSecurity"]),
+        .testTarget(name: "TeleServerTests", dependencies: ["TeleServer", "TeleDB"]),
     ]
 )

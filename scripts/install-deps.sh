@@ -2,7 +2,9 @@
 # Installs the Debian packages TeleDB builds against, when any is missing.
 set -euo pipefail
 
-packages=(liblz4-dev libreadline-dev)
+# libssl-dev for the wire server's TLS and SCRAM; postgresql-client (psql) and python3-venv
+# for the tests that drive the server with real clients.
+packages=(liblz4-dev libreadline-dev libssl-dev postgresql-client python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
