@@ -2,8 +2,9 @@
 //
 // TeleDB is split into one target per pipeline stage. Dependencies point one way:
 // syntax -> planner -> execution -> storage, with TeleCore (types, vectors, errors)
-// underneath all of them and the database facade, the shell, the wire server (with its
-// security layer over OpenSSL) and the executable on top.
+// underneath all of them and the database facade, the shell, the wire server and the
+// executable on top. TeleSecurity (SCRAM-SHA-256 and TLS over OpenSSL) sits under the facade,
+// which stores user verifiers.
 import PackageDescription
 
 // AVX2 code for every target: kernels inlined across modules must not fall back to SSE2.
@@ -33,7 +34,10 @@ let package = Package(
         .target(name: "TeleIngest", dependencies: ["TeleCore"], swiftSettings: fastCode),
         .target(
             name: "TeleDB",
-            dependencies: ["TeleCore", "TeleSyntax", "TelePlanner", "TeleExecution", "TeleStorage", "TeleIngest"],
+            dependencies: [
+                "TeleCore", "TeleSyntax", "TelePlanner", "TeleExecution", "TeleStorage", "TeleIngest",
+                "TeleSecurity",
+            ],
             swiftSettings: fastCode),
         .target(name: "TeleShell", dependencies: ["TeleDB", "TeleSyntax", "TeleCore", "CReadline"], swiftSettings: fastCode),
         .target(name: "TeleSecurity", dependencies: ["TeleCore", "COpenSSL"], swiftSettings: fastCode),
