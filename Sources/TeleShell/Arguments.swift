@@ -31,6 +31,7 @@ public enum ArgumentParser {
                teledb ingest DBPATH [--dedupe] [--schema FILE] FILE|DIR...
                teledb generate pings --count N --seed S --out PATH
                teledb sqllogictest [--fail-fast] [--filter TEXT] [--verbose] PATH...
+               teledb serve DBPATH [--host ADDRESS] [--port N] [--tls-cert F --tls-key F] [--idle-timeout S] [--statement-timeout S]
                teledb --help | --version
         """
 

@@ -37,6 +37,12 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
+    /// `LISTEN channel`: deliver the channel's notifications to this session.
+    case listen(channel: String)
+    /// `UNLISTEN channel`, or `UNLISTEN *` (a nil channel) for every channel.
+    case unlisten(channel: String?)
+    /// `NOTIFY channel [, 'payload']`.
+    case notify(channel: String, payload: String?)
 }
 
 public struct CopyOption: Sendable, Equatable {

@@ -50,6 +50,7 @@ extension SyntaxParser {
             return .rollback
         case "set": return try parseSet()
         case "refresh": return try parseRefreshMaterializedView()
+        case "listen", "unlisten", "notify": return try parseNotificationStatement()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
         }

@@ -1,0 +1,223 @@
+// The simple Query message and what both protocols share: running one statement through the
+// session (or the notification hub for LISTEN, UNLISTEN and NOTIFY), and writing
+// ErrorResponse and NoticeResponse messages.
+
+import TeleCore
+import TeleDB
+import TeleSyntax
+
+extension ClientConnection {
+    /// Runs every statement of a Query message in order and stops at the first error, as
+    /// PostgreSQL does. A syntax error anywhere runs nothing, because the whole text is
+    /// parsed first.
+    func handleQuery(_ body: [UInt8]) throws {
+        var reader = MessageReader(body, messageName: "Query")
+        let text = try reader.cString()
+        try reader.finish()
+        // A simple query ends the unnamed statement and portal, as in PostgreSQL.
+        preparedStatements[""] = nil
+        portals[""] = nil
+
+        let statements: [ParsedStatement]
+        do {
+            statements = try Parser.parseWithText(text)
+        } catch {
+            writeError(error, sourceText: text)
+            writeReadyForQuery()
+            return
+        }
+        if statements.isEmpty { writer.empty(.emptyQueryResponse) }
+        for parsed in statements {
+            do {
+                let result = try execute(parsed.statement, text: parsed.queryText ?? parsed.text, parameters: [])
+                if result.returnsRows { writeRowDescription(result.columns, binary: []) }
+                var cursor = ResultCursor(result: result, binary: [])
+                try cursor.writeRows(maxRows: 0, connection: self)
+                writeCommandComplete(result.commandTag)
+            } catch let end as ConnectionEnd {
+                throw end
+            } catch {
+                writeError(error, sourceText: text)
+                break
+            }
+        }
+        writeReadyForQuery()
+    }
+
+    // MARK: Running one statement
+
+    /// Runs one statement, enforcing the statement timeout and tracking the transaction
+    /// state, and writes its notices.
+    ///
+    /// - Throws: The statement's error, with a cancellation reworded by its cause;
+    ///   `ConnectionEnd` when the server stops or the client hung up while it ran.
+    func execute(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+        let result: StatementResult
+        do {
+            switch statement {
+            case .listen, .unlisten, .notify:
+                result = try runNotificationStatement(statement)
+            default:
+                result = try runInSession(statement, text: text, parameters: parameters)
+            }
+        } catch {
+            if session.inTransaction { transactionFailed = true }
+            throw error
+        }
+        afterStatement(statement, result: result)
+        for notice in result.notices { writeNotice(notice) }
+        return result
+    }
+
+    private func runInSession(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+        handle?.beginStatement(timeout: sessionStatementTimeout ?? configuration.statementTimeout)
+        do {
+            let result = try session.run(statement, text: text, parameters: parameters)
+            _ = handle?.endStatement()
+            return result
+        } catch var error as TeleError where error.state == .queryCanceled {
+            switch handle?.endStatement() {
+            case .statementTimeout:
+                error.message = "canceling statement due to statement timeout"
+                error.hint = "Raise statement_timeout (in milliseconds), or make the query cheaper."
+            case .serverShutdown:
+                throw ConnectionEnd.fatal(Self.shutdownError)
+            case .clientDisconnected:
+                throw ConnectionEnd.clientClosed
+            case .userRequest, nil:
+                break
+            }
+            log.info("connection \(processID): \(error.message)")
+            throw error
+        } catch {
+            _ = handle?.endStatement()
+            throw error
+        }
+    }
+
+    /// Updates what the connection keeps beside the session after a successful statement:
+    /// reported settings, the statement timeout, and notifications held for COMMIT.
+    private func afterStatement(_ statement: Statement, result: StatementResult) {
+        switch statement {
+        case .set(let name, _):
+            let key = name.lowercased()
+            if key == "statement_timeout" { sessionStatementTimeout = Self.parseTimeout(settingValue(key)) }
+            if let reported = Self.reportedSettings.first(where: { $0.key == key }) {
+                writeParameterStatus(reported.name, value: settingValue(key))
+            }
+        case .commit where result.commandTag == "COMMIT":
+            for notification in pendingNotifications { server.notifications.post(notification) }
+            pendingNotifications = []
+        case .commit, .rollback:
+            pendingNotifications = []
+        default:
+            break
+        }
+    }
+
+    /// Reads a statement_timeout value: milliseconds, or a number with `ms`, `s`, `min` or
+    /// `h`. Returns seconds, 0 for none; nil for text it cannot read.
+    static func parseTimeout(_ text: String) -> Double? {
+        let trimmed = text.trimmingSpaces().lowercased()
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        guard let number = Double(digits) else { return nil }
+        switch trimmed.dropFirst(digits.count).trimmingPrefix(" ") {
+        case "", "ms": return number / 1000
+        case "s": return number
+        case "min": return number * 60
+        case "h": return number * 3600
+        default: return nil
+        }
+    }
+
+    // MARK: LISTEN, UNLISTEN and NOTIFY
+
+    private func runNotificationStatement(_ statement: Statement) throws -> StatementResult {
+        if transactionFailed {
+            throw TeleError(
+                .inFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block",
+                hint: "Run ROLLBACK to end the failed transaction.")
+        }
+        guard let handle else { throw TeleError.internalError("notification statement before startup finished") }
+        switch statement {
+        case .listen(let channel):
+            server.notifications.listen(handle, channel: channel)
+            return StatementResult(columns: [], chunks: [], commandTag: "LISTEN", rowCount: 0)
+        case .unlisten(let channel):
+            server.notifications.unlisten(processID, channel: channel)
+            return StatementResult(columns: [], chunks: [], commandTag: "UNLISTEN", rowCount: 0)
+        case .notify(let channel, let payload):
+            let payload = payload ?? ""
+            // PostgreSQL's limit: a payload must be shorter than 8000 bytes.
+            guard payload.utf8.count < 8000 else {
+                throw TeleError(
+                    .invalidParameterValue, "payload string too long: \(payload.utf8.count) bytes",
+                    hint: "Keep NOTIFY payloads under 8000 bytes; store larger data in a table and send its key.")
+            }
+            let notification = Notification(channel: channel, payload: payload, senderProcessID: processID)
+            if session.inTransaction {
+                pendingNotifications.append(notification)
+            } else {
+                server.notifications.post(notification)
+            }
+            return StatementResult(columns: [], chunks: [], commandTag: "NOTIFY", rowCount: 0)
+        default:
+            throw TeleError.internalError("\(statement) is not a notification statement")
+        }
+    }
+
+    // MARK: Responses
+
+    func writeCommandComplete(_ tag: String) {
+        writer.begin(.commandComplete)
+        writer.cString(tag)
+        writer.end()
+    }
+
+    /// Writes an ErrorResponse for `error` and logs it.
+    ///
+    /// - Parameter sourceText: The SQL the error position points into; the position is sent
+    ///   as a 1-based character index into it.
+    func writeError(_ error: any Error, sourceText: String? = nil) {
+        let teleError = error as? TeleError ?? TeleError.internalError("\(error)")
+        log.error("connection \(processID): \(teleError.state.code) \(teleError.message)")
+        writeErrorResponse(teleError, severity: "ERROR", sourceText: sourceText)
+    }
+
+    func writeErrorResponse(_ error: TeleError, severity: String, sourceText: String?) {
+        writer.begin(.errorResponse)
+        writeField("S", severity)
+        writeField("V", severity)
+        writeField("C", error.state.code)
+        writeField("M", error.message)
+        if let detail = error.detail { writeField("D", detail) }
+        if let hint = error.hint { writeField("H", hint) }
+        if let position = error.position, let sourceText {
+            writeField("P", String(Self.characterPosition(byteOffset: position.offset, in: sourceText)))
+        }
+        writer.int8(0)
+        writer.end()
+    }
+
+    func writeNotice(_ message: String) {
+        writer.begin(.noticeResponse)
+        writeField("S", "NOTICE")
+        writeField("V", "NOTICE")
+        writeField("C", "00000")
+        writeField("M", message)
+        writer.int8(0)
+        writer.end()
+    }
+
+    private func writeField(_ code: Character, _ value: String) {
+        writer.int8(code.asciiValue ?? 0)
+        writer.cString(value)
+    }
+
+    /// The 1-based character index of a byte offset, as PostgreSQL's P field counts.
+    static func characterPosition(byteOffset: Int, in text: String) -> Int {
+        let utf8 = Array(text.utf8)
+        let clamped = max(0, min(byteOffset, utf8.count))
+        return String(decoding: utf8[..<clamped], as: UTF8.self).count + 1
+    }
+}
