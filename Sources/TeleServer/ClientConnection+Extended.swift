@@ -221,13 +221,30 @@ extension ClientConnection {
 
     /// Runs a portal's statement and keeps its result in the portal.
     private func run(_ portal: inout Portal, _ parsed: ParsedStatement) throws {
-        let result = try execute(parsed.statement, text: parsed.queryText ?? parsed.text, parameters: portal.parameters)
+        var parsed = parsed
+        var parameters = portal.parameters
+        if !parameters.isEmpty, !Self.bindsParameters(parsed.statement) {
+            let text = try ParameterSubstitution.substitute(parameters, into: portal.statement.text)
+            extendedSourceText = text
+            guard let substituted = try Parser.parseWithText(text).first else {
+                throw TeleError.internalError("a statement with parameters parsed to nothing")
+            }
+            parsed = substituted
+            parameters = []
+        }
+        let result = try execute(parsed.statement, text: parsed.queryText ?? parsed.text, parameters: parameters)
         guard result.returnsRows else {
             portal.completedTag = result.commandTag
             return
         }
         let binary = try Self.binaryFlags(portal.resultFormats, columnCount: result.columns.count)
         portal.cursor = ResultCursor(result: result, binary: binary)
+    }
+
+    /// Whether the session binds `$n` values of `statement` itself; only queries do.
+    private static func bindsParameters(_ statement: Statement) -> Bool {
+        if case .select = statement { return true }
+        return false
     }
 
     private func prepared(_ name: String) throws -> PreparedStatement {

@@ -83,8 +83,15 @@ enum ParameterDecoding {
         case PostgresType.timestamp, PostgresType.timestamptz:
             try requireLength(bytes, 8, typeOID: typeOID, index: index)
             return .timestamp(Int64(bitPattern: UInt64(bigEndianBytes: bytes)) &+ PostgresType.epochOffsetMicros)
-        case PostgresType.text, PostgresType.varchar, PostgresType.unknown, PostgresType.unspecified, PostgresType.json:
+        case PostgresType.text, PostgresType.varchar, PostgresType.json:
             return .string(String(decoding: bytes, as: UTF8.self))
+        case PostgresType.unspecified, PostgresType.unknown:
+            // The bytes could be any type's binary form, and the server infers parameter
+            // types only from casts in the text.
+            throw TeleError(
+                .featureNotSupported, "binary format for parameter $\(index + 1) needs a declared type",
+                hint: "Declare the parameter's type in the Parse message, write a cast such as $\(index + 1)::int, "
+                    + "or send the value in text format.")
         default:
             throw TeleError(
                 .featureNotSupported, "binary format for parameter $\(index + 1) of type OID \(typeOID) is not supported",
