@@ -95,21 +95,54 @@ enum ColumnEncoding {
             case (true, true): appendBigEndian(Float(value).bitPattern, to: &column.bytes)
             case (false, true): appendBigEndian(value.bitPattern, to: &column.bytes)
             case (true, false): column.bytes.append(contentsOf: formatReal(Float(value)).utf8)
-            case (false, false): column.bytes.append(contentsOf: Value.formatDouble(value).utf8)
+            case (false, false): column.bytes.append(contentsOf: formatDouble(value).utf8)
             }
             column.offsets.append(column.bytes.count)
         }
     }
 
-    /// Formats a REAL with the shortest digits that round-trip as a Float, as PostgreSQL 15's
-    /// float4 output does; whole numbers print without a fraction.
+    /// Formats a REAL as PostgreSQL 15's float4 output does: the shortest digits that
+    /// round-trip, in fixed notation for decimal exponents from -4 to 5, else exponential.
     static func formatReal(_ value: Float) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
-        if value == value.rounded(), abs(value) < 1e6 {
-            return value == 0 ? (value.sign == .minus ? "-0" : "0") : String(Int64(value))
+        return formatShortest(String(value.magnitude), negative: value.sign == .minus, maxFixedExponent: 5)
+    }
+
+    /// Formats a DOUBLE as PostgreSQL 15's float8 output does, with fixed notation for
+    /// decimal exponents from -4 to 14.
+    static func formatDouble(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        return formatShortest(String(value.magnitude), negative: value.sign == .minus, maxFixedExponent: 14)
+    }
+
+    /// Rewrites Swift's shortest round-trip digits (`12.5`, `1e-05`, `1.5e+20`) in
+    /// PostgreSQL's layout: `1e+07`, `1.5e-05`, at least two exponent digits.
+    static func formatShortest(_ swiftText: String, negative: Bool, maxFixedExponent: Int) -> String {
+        let parts = swiftText.split(separator: "e", maxSplits: 1)
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integerPart = mantissa[0]
+        let fraction = mantissa.count > 1 ? mantissa[1] : ""
+        var digits = Array(integerPart + fraction)
+        // The decimal point sits after `point` digits.
+        var point = integerPart.count + (parts.count > 1 ? Int(parts[1]) ?? 0 : 0)
+        while digits.first == "0" {
+            digits.removeFirst()
+            point -= 1
         }
-        return String(value)
+        while digits.last == "0" { digits.removeLast() }
+        let sign = negative ? "-" : ""
+        if digits.isEmpty { return sign + "0" }
+        let exponent = point - 1
+        if exponent >= -4, exponent <= maxFixedExponent {
+            if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + String(digits) }
+            if point >= digits.count { return sign + String(digits) + String(repeating: "0", count: point - digits.count) }
+            return sign + String(digits[..<point]) + "." + String(digits[point...])
+        }
+        let rest = digits.count > 1 ? "." + String(digits[1...]) : ""
+        let exponentDigits = abs(exponent) < 10 ? "0\(abs(exponent))" : "\(abs(exponent))"
+        return sign + String(digits[0]) + rest + "e" + (exponent < 0 ? "-" : "+") + exponentDigits
     }
 
     static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
