@@ -15,7 +15,7 @@ struct PreparedStatement {
     /// nil for an empty query string, which Execute answers with EmptyQueryResponse.
     var parsed: ParsedStatement?
     /// One type OID per parameter: declared at Parse, read from a `$n::type` cast in the
-    /// text, or 0 when unknown.
+    /// text, inferred from the column or literal it meets, or 0 when unknown.
     var parameterTypes: [Int32]
 }
 
@@ -76,6 +76,12 @@ extension ClientConnection {
         for index in 0..<max(declared.count, inferred.count) {
             let declaredType = index < declared.count ? declared[index] : 0
             types.append(declaredType != 0 ? declaredType : (index < inferred.count ? inferred[index] : 0))
+        }
+        if types.contains(0), let statement = statements.first?.statement {
+            let fromContext = session.inferredParameterTypes(of: statement)
+            for index in types.indices where types[index] == 0 {
+                if let type = fromContext[index + 1] { types[index] = PostgresType.oid(for: type) }
+            }
         }
         preparedStatements[name] = PreparedStatement(text: text, parsed: statements.first, parameterTypes: types)
         writer.empty(.parseComplete)

@@ -1,10 +1,9 @@
 // The parameters of a statement text: how many `$n` placeholders it has, and the type of
 // each one that a cast names (`$1::int`, `CAST($2 AS date)`).
 //
-// ParameterDescription needs a type per parameter before any value is bound.
-// NOTE: a parameter without a cast is reported as text even where PostgreSQL would infer
-// a type from the column it is compared with; drivers that check argument types against
-// ParameterDescription (asyncpg) then expect strings for it.
+// ParameterDescription needs a type per parameter before any value is bound. Parameters
+// without a cast get their type from `Session.inferredParameterTypes(of:)`, which reads the
+// columns they meet.
 
 import TeleCore
 import TeleSyntax

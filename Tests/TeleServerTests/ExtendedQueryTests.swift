@@ -76,6 +76,7 @@ import Testing
             #expect(messages[2].columns.map(\.typeOID) == [23, 25, 1082])
             var insertParameters = ByteReader(messages[4].body)
             #expect(insertParameters.int16() == 2)
+            #expect(insertParameters.int32() == 23)
             #expect(insertParameters.int32() == 25)
         }
     }
@@ -260,6 +261,42 @@ import Testing
             let messages = try client.readUntilReady()
             #expect(messages.types == "1EZ")
             #expect(messages.first("E")?.fields["C"] == "0A000")
+        }
+    }
+
+    @Test func parameterTypesFromColumns() throws {
+        try withServer { server in
+            let client = try numbers(server, count: 3)
+            let cases: [(sql: String, types: [Int32])] = [
+                ("SELECT label FROM n WHERE a = $1 AND label LIKE $2 LIMIT $3", [23, 25, 20]),
+                ("SELECT x.label FROM n AS x WHERE $1 < x.a OR x.a IN ($2, 5)", [23, 23]),
+                ("SELECT a FROM n WHERE a BETWEEN $1 AND $2 AND a = (SELECT max(a) FROM n WHERE label = $3)", [23, 23, 25]),
+                ("INSERT INTO n (label, a) VALUES ($1, $2)", [25, 23]),
+                ("UPDATE n SET label = $1 WHERE a = $2", [25, 23]),
+                ("DELETE FROM n WHERE a > $1", [23]),
+                ("SELECT $1, upper($2)", [25, 25]),
+            ]
+            for (sql, expected) in cases {
+                try client.parse("", sql)
+                try client.describe("S")
+                try client.sync()
+                let messages = try client.readUntilReady()
+                let description = try #require(messages.first("t"), "\(sql): \(messages.first("E")?.fields ?? [:])")
+                var reader = ByteReader(description.body)
+                let count = Int(reader.int16())
+                #expect((0..<count).map { _ in reader.int32() } == expected, "\(sql)")
+            }
+        }
+    }
+
+    @Test func inferredIntegerParameterBindsBinary() throws {
+        try withServer { server in
+            let client = try numbers(server, count: 5)
+            try client.parse("", "SELECT label FROM n WHERE a = $1")
+            try client.bind(formats: [1], values: [Encode.int32(4)])
+            try client.execute()
+            try client.sync()
+            #expect(try client.readUntilReady().filter { $0.type == "D" }.map(\.textCells) == [["n4"]])
         }
     }
 }
