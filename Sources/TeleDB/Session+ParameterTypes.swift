@@ -2,9 +2,9 @@
 // ParameterDescription: a driver such as asyncpg encodes each value by the type the server
 // reports, so `WHERE id = $1` must report id's type before any value is bound.
 //
-// The inference reads the statement's syntax tree against the current table schemas: a
-// parameter compared with, assigned to, or inserted into a column takes the column's type; one
-// compared with a typed literal or cast takes that type; LIMIT and OFFSET take BIGINT.
+// The inference reads the statement's syntax tree against the current table schemas. A
+// parameter compared with, assigned to, or inserted into a column takes the column's type. One
+// compared with a typed literal or a cast takes that type, and LIMIT and OFFSET take BIGINT.
 // NOTE: parameters that reach only function arguments or select items stay unknown, where
 // PostgreSQL would infer them from the function's signature.
 
@@ -141,7 +141,7 @@ private struct ParameterTypeInference {
         types[number] = type
     }
 
-    /// The type of an expression that fixes its own type, such as a column or a cast.
+    /// Returns the type of an expression that fixes its own type, such as a column or a cast.
     private func knownType(_ expression: Expression) -> DataType? {
         switch expression.kind {
         case .column(let parts):

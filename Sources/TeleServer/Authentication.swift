@@ -10,7 +10,7 @@ public protocol Authenticator: Sendable {
     /// `exchange`; returns to accept the client.
     ///
     /// - Throws: `TeleError` with SQLSTATE 28P01 (wrong password) or 28000 (unknown user or
-    ///   method not allowed); the server sends it as a FATAL error and closes the connection.
+    ///   method not allowed). The server sends it as a FATAL error and closes the connection.
     func authenticate(user: String, database: String, exchange: any AuthenticationExchange) throws
 }
 
@@ -34,7 +34,7 @@ public struct TrustAuthenticator: Authenticator {
     public func authenticate(user: String, database: String, exchange: any AuthenticationExchange) throws {}
 }
 
-/// Runs the server side of a TLS handshake after the server answered an SSLRequest with `S`.
+/// Runs the server side of a TLS handshake after the server replied `S` to an SSLRequest.
 public protocol TLSAcceptor: Sendable {
     /// Wraps the accepted socket in a TLS stream, completing the handshake.
     ///

@@ -1,7 +1,7 @@
 // The extended query protocol: Parse, Bind, Describe, Execute, Close and Sync.
 //
 // An error in any of these messages is sent once, and every later message up to Sync is
-// skipped, so the client's pipeline of messages stays in step with the server's answers.
+// skipped, so the client's pipeline of messages stays in step with the server's replies.
 // Portals live until Sync outside a transaction block, or until the block ends, as in
 // PostgreSQL, where an implicit transaction ends at Sync.
 
@@ -12,7 +12,7 @@ import TeleSyntax
 /// A statement prepared by Parse.
 struct PreparedStatement {
     var text: String
-    /// nil for an empty query string, which Execute answers with EmptyQueryResponse.
+    /// nil for an empty query string, for which Execute sends EmptyQueryResponse.
     var parsed: ParsedStatement?
     /// One type OID per parameter: declared at Parse, read from a `$n::type` cast in the
     /// text, inferred from the column or literal it meets, or 0 when unknown.
@@ -117,7 +117,12 @@ extension ClientConnection {
         }
         var parameters: [Value] = []
         for (index, value) in values.enumerated() {
-            let format = formats.isEmpty ? 0 : formats[formats.count == 1 ? 0 : index]
+            var format: Int16 = 0
+            if formats.count == 1 {
+                format = formats[0]
+            } else if !formats.isEmpty {
+                format = formats[index]
+            }
             parameters.append(
                 try ParameterDecoding.decode(value, format: format, typeOID: statement.parameterTypes[index], index: index))
         }
@@ -247,7 +252,7 @@ extension ClientConnection {
         portal.cursor = ResultCursor(result: result, binary: binary)
     }
 
-    /// Whether the session binds `$n` values of `statement` itself; only queries do.
+    /// Tells whether the session binds the `$n` values of `statement` itself, which it does for queries only.
     private static func bindsParameters(_ statement: Statement) -> Bool {
         if case .select = statement { return true }
         return false

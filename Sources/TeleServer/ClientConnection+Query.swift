@@ -214,7 +214,7 @@ extension ClientConnection {
         writer.cString(value)
     }
 
-    /// The 1-based character index of a byte offset, as PostgreSQL's P field counts.
+    /// Converts a byte offset into the 1-based character index that PostgreSQL's P field carries.
     static func characterPosition(byteOffset: Int, in text: String) -> Int {
         let utf8 = Array(text.utf8)
         let clamped = max(0, min(byteOffset, utf8.count))

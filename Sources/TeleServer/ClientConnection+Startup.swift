@@ -52,14 +52,14 @@ extension ClientConnection: AuthenticationExchange {
         }
     }
 
-    /// Answers an SSLRequest: `S` and a TLS handshake when TLS is configured, else `N`.
+    /// Replies to an SSLRequest: `S` and a TLS handshake when TLS is configured, else `N`.
     ///
     /// - Returns: false when the handshake failed and the connection must close.
     private func negotiateTLS() throws -> Bool {
-        // Bytes sent after the SSLRequest but before the answer would be read as if they
-        // had come over TLS; PostgreSQL rejects them too.
+        // Bytes sent after the SSLRequest but before the reply would be read as if they had
+        // come over TLS, so PostgreSQL rejects them too.
         if channel.hasBufferedInput {
-            throw ProtocolViolation.malformed("data was sent after SSLRequest before the server answered")
+            throw ProtocolViolation.malformed("data was sent after SSLRequest before the server replied")
         }
         guard let tls = configuration.tls, !isEncrypted, let socket = channel.stream as? SocketStream else {
             try sendRaw(UInt8(ascii: "N"))
@@ -168,7 +168,7 @@ extension ClientConnection: AuthenticationExchange {
         writer.end()
     }
 
-    /// Sends one byte outside any message, as the answer to SSLRequest and GSSENCRequest.
+    /// Sends one byte outside any message, the reply to SSLRequest and GSSENCRequest.
     private func sendRaw(_ byte: UInt8) throws {
         var answer = byte
         try withUnsafeBytes(of: &answer) { try channel.stream.write($0) }

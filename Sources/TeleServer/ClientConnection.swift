@@ -201,10 +201,10 @@ final class ClientConnection {
     }
 }
 
-/// Why a connection ends early.
+/// The reason a connection ends early.
 enum ConnectionEnd: Error {
     case clientClosed
-    /// An error the client is told about in a FATAL ErrorResponse before the close.
+    /// An error sent to the client in a FATAL ErrorResponse before the close.
     case fatal(TeleError)
 
     var logText: String {

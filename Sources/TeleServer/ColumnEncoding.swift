@@ -12,7 +12,7 @@
 import TeleCore
 
 /// The cells of one column of a chunk: cell i is `bytes[offsets[i] ..< offsets[i + 1]]`, or
-/// NULL when `validity` says so.
+/// NULL where `validity` marks the row invalid.
 struct EncodedColumn {
     var bytes: [UInt8] = []
     var offsets: [Int] = [0]

@@ -93,8 +93,8 @@ final class ConnectionHandle: Sendable {
             guard let running else { return nil }
             return (running.deadline, running.cancelReason != nil)
         } ?? (nil, false)
-        // Session.run clears the monitor's flag when a statement starts, which can swallow a
-        // cancel that lands just before; repeating it until the statement ends closes that gap.
+        // Session.run clears the monitor's flag when a statement starts, so a cancel that lands
+        // just before would be lost. Repeating it until the statement ends closes that gap.
         if alreadyCancelled {
             monitor.cancel()
             return

@@ -38,7 +38,7 @@ enum ListeningSocket {
         return socketFD
     }
 
-    /// The port a bound socket got, which differs from the requested one for port 0.
+    /// Returns the port a bound socket got, which differs from the requested one for port 0.
     static func localPort(of socketFD: Int32) throws -> Int {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

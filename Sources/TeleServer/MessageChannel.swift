@@ -82,8 +82,8 @@ final class MessageChannel {
         }
         var chunk = [UInt8](repeating: 0, count: 0)
         while input.count - inputStart < count {
-            let wanted = max(64 << 10, count - (input.count - inputStart))
-            if chunk.count < wanted { chunk = [UInt8](repeating: 0, count: min(wanted, 1 << 20)) }
+            let requested = max(64 << 10, count - (input.count - inputStart))
+            if chunk.count < requested { chunk = [UInt8](repeating: 0, count: min(requested, 1 << 20)) }
             let read = try chunk.withUnsafeMutableBytes { try stream.read(into: $0) }
             if read == 0 {
                 if allowEndOfStream, input.count == inputStart { return false }

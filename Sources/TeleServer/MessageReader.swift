@@ -72,7 +72,7 @@ struct MessageReader {
     }
 }
 
-/// A message that breaks the protocol. The connection answers with ErrorResponse 08P01 and
+/// A message that breaks the protocol. The connection replies with ErrorResponse 08P01 and
 /// closes, because the byte stream can no longer be trusted to be in step.
 enum ProtocolViolation: Error {
     case malformed(String)

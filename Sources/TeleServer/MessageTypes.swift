@@ -61,6 +61,7 @@ enum TransactionStatus: UInt8 {
 public enum MessageLimits {
     /// The largest message accepted after startup, length field included.
     public static let maxMessageLength = 64 << 20
-    /// The largest startup packet; PostgreSQL 15 uses the same 10,000 bytes.
+    /// The largest startup packet, the same as MAX_STARTUP_PACKET_LENGTH in PostgreSQL's
+    /// libpq/pqcomm.h.
     public static let maxStartupPacketLength = 10_000
 }

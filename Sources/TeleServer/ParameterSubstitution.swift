@@ -36,8 +36,8 @@ enum ParameterSubstitution {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The SQL literal for `value`; the spaces around it keep it from joining a neighbouring
-    /// token.
+    /// Returns the SQL literal for `value`. The spaces around it keep it from joining a
+    /// neighbouring token.
     static func literal(_ value: Value) throws -> String {
         switch value {
         case .null: return " NULL "

@@ -33,13 +33,13 @@ enum ParameterTypes {
         return types
     }
 
-    /// The type in `$n::type`.
+    /// Reads the type in `$n::type`.
     private static func castType(after index: Int, in tokens: [Token]) -> DataType? {
         guard index + 2 < tokens.count, tokens[index + 1].isSymbol("::") else { return nil }
         return typeName(at: index + 2, in: tokens)
     }
 
-    /// The type in `CAST($n AS type)`.
+    /// Reads the type in `CAST($n AS type)`.
     private static func castFunctionType(around index: Int, in tokens: [Token]) -> DataType? {
         guard index >= 2, index + 2 < tokens.count, tokens[index - 2].isWord("cast"), tokens[index - 1].isSymbol("("),
             tokens[index + 1].isWord("as")

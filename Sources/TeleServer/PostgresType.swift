@@ -27,7 +27,7 @@ enum PostgresType {
     /// Days from 1970-01-01 to 2000-01-01.
     static let epochOffsetDays: Int64 = 10_957
 
-    /// The OID a result column of `type` is reported with. HISTOGRAM values go out as json,
+    /// Returns the OID a result column of `type` is reported with. HISTOGRAM values go out as json,
     /// which every driver decodes without a catalog lookup; an untyped NULL column as text,
     /// as PostgreSQL reports `SELECT NULL`.
     static func oid(for type: DataType) -> Int32 {
@@ -46,7 +46,7 @@ enum PostgresType {
         }
     }
 
-    /// The fixed size of a value of `type` in bytes, or -1 for variable-length types.
+    /// Returns the fixed size of a value of `type` in bytes, or -1 for variable-length types.
     static func size(for type: DataType) -> Int16 {
         switch type {
         case .boolean: return 1
@@ -58,8 +58,8 @@ enum PostgresType {
         }
     }
 
-    /// The TeleDB type a parameter declared with `oid` binds as; nil for an unspecified or
-    /// unsupported OID, whose text value then takes its type from the context.
+    /// Returns the TeleDB type a parameter declared with `oid` binds as. It is nil for an
+    /// unspecified or unsupported OID, whose text value then takes its type from the context.
     static func dataType(for oid: Int32) -> DataType? {
         switch oid {
         case bool: return .boolean

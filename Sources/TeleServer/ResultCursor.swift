@@ -68,7 +68,7 @@ struct ResultCursor {
 }
 
 extension ClientConnection {
-    /// Writes a RowDescription; `binary[i]` tells whether column i goes out in binary.
+    /// Writes a RowDescription, with column i in binary format where `binary[i]` is true.
     func writeRowDescription(_ columns: [ResultColumn], binary: [Bool]) {
         writer.begin(.rowDescription)
         writer.int16(Int16(truncatingIfNeeded: columns.count))

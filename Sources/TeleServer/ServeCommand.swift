@@ -155,8 +155,8 @@ public enum ServeCommand {
 
     /// Starts `server`, waits for SIGINT or SIGTERM, and stops it.
     private static func run(_ server: WireServer, log: ServerLog) -> Int32 {
-        // Writes to a vanished client must fail with EPIPE, not end the process; the signals
-        // that stop the server are taken by dispatch sources instead of their default action.
+        // Writes to a vanished client must fail with EPIPE, not end the process. The signals
+        // that stop the server go to dispatch sources instead of their default action.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)

@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     public var statementTimeout: Double?
     /// Connections beyond this count are refused with 53300, as PostgreSQL's max_connections.
     public var maxConnections: Int
-    /// Answers SSLRequest with `S` when set, `N` otherwise.
+    /// The TLS handshake behind an `S` reply to SSLRequest; without it the server replies `N`.
     public var tls: (any TLSAcceptor)?
     public var authenticator: any Authenticator
     public var log: ServerLog

@@ -6,7 +6,7 @@
 import Foundation
 import Synchronization
 
-/// Where the server writes its log lines.
+/// The destination of the server's log lines.
 public struct ServerLog: Sendable {
     public enum Level: String, Sendable {
         case info = "LOG"
@@ -16,7 +16,7 @@ public struct ServerLog: Sendable {
 
     private let sink: @Sendable (String) -> Void
 
-    /// A log that writes to `sink`; the default writes to stderr.
+    /// Creates a log that writes to `sink`; the default writes to stderr.
     public init(sink: @escaping @Sendable (String) -> Void = ServerLog.writeToStandardError) {
         self.sink = sink
     }
@@ -41,7 +41,7 @@ public struct ServerLog: Sendable {
 
     private static let standardErrorLock = Mutex<Void>(())
 
-    /// The current time as `2026-12-05 01:02:03.456 UTC`.
+    /// Returns the current time as `2026-12-05 01:02:03.456 UTC`.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

@@ -1,8 +1,8 @@
 // The PostgreSQL wire server: a listening socket, one thread per client connection, and a
 // watchdog that enforces statement timeouts and notices clients that hang up mid-query.
 //
-// A long query occupies only its own connection's thread, so other clients are never
-// blocked by it. The database is shared; each connection has its own `Session`.
+// A long query occupies only its own connection's thread, while other connections go on
+// on theirs. The database is shared; each connection has its own `Session`.
 
 import Foundation
 @preconcurrency import Glibc
@@ -155,7 +155,7 @@ public final class WireServer: Sendable {
     }
 
     /// Handles a CancelRequest: cancels the statement of the matching connection, if the key
-    /// is right. PostgreSQL answers a CancelRequest with nothing either way.
+    /// is right. PostgreSQL sends no reply to a CancelRequest either way.
     func cancel(processID: Int32, secretKey: Int32) {
         guard let handle = handles.withLock({ $0[processID] }) else {
             log.warning("cancel request for unknown process \(processID) ignored")

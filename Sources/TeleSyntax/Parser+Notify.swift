@@ -1,6 +1,6 @@
 // LISTEN, UNLISTEN and NOTIFY: PostgreSQL's asynchronous notifications between sessions.
 //
-// The parser only reads the statements; the wire server keeps the channels and delivers the
+// The parser only reads the statements. The wire server keeps the channels and delivers the
 // notifications, because only a server has several sessions that can hear each other.
 
 import TeleCore

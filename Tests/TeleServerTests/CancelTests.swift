@@ -10,7 +10,7 @@ import Testing
 @Suite struct CancelTests {
     static let longQuery = "SELECT count(*) FROM big a, big b, big c"
 
-    /// A connected client with table `big` of 2000 rows.
+    /// Connects a client and creates table `big` with 2000 rows.
     private func loaded(_ server: TestServer) throws -> WireClient {
         let client = try server.client()
         _ = try client.rows("CREATE TABLE big (a INTEGER)")
@@ -32,7 +32,7 @@ import Testing
         packet.int32(processID)
         packet.int32(secretKey)
         try canceller.sendPacket(packet.bytes)
-        // The server answers a CancelRequest by closing the connection.
+        // The server replies to a CancelRequest by closing the connection.
         #expect(try canceller.readMessage(timeout: 10) == nil)
     }
 

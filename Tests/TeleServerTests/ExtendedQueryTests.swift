@@ -6,7 +6,7 @@ import Testing
 @testable import TeleServer
 
 @Suite struct ExtendedQueryTests {
-    /// A connected client with table `n` holding a = 1...count.
+    /// Connects a client and fills table `n` with a = 1...count and labels `n1`, `n2`, ...
     private func numbers(_ server: TestServer, count: Int) throws -> WireClient {
         let client = try server.client()
         _ = try client.rows("CREATE TABLE n (a INTEGER, label VARCHAR)")

@@ -1,4 +1,4 @@
-// The startup phase: settings, backend key, SSLRequest and GSSENCRequest answers, and
+// The startup phase: settings, backend key, the replies to SSLRequest and GSSENCRequest, and
 // startup packets the server must reject.
 
 import Testing

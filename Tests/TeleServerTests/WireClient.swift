@@ -1,5 +1,5 @@
 // A small PostgreSQL protocol 3.0 client for the tests: it sends raw messages over a
-// loopback socket and decodes the server's answers, so tests can check every byte the
+// loopback socket and decodes the server's replies, so tests can check every byte the
 // server sends, including malformed input a real driver would never produce.
 
 import Foundation
@@ -227,7 +227,7 @@ final class WireClient {
 
     // MARK: Receiving
 
-    /// Reads one byte outside any message, as the answer to SSLRequest.
+    /// Reads one byte outside any message, the server's reply to SSLRequest.
     func readByte() throws -> UInt8 {
         try fill(1, what: "one byte")
         return input.removeFirst()
