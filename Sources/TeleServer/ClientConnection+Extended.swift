@@ -147,17 +147,22 @@ extension ClientConnection {
             // An unknown parameter type is reported as text, as PostgreSQL resolves one.
             for type in statement.parameterTypes { writer.int32(type == 0 ? PostgresType.text : type) }
             writer.end()
-            guard let parsed = statement.parsed, Session.returnsRows(parsed.statement) else {
+            guard let parsed = statement.parsed, Self.returnsRows(parsed.statement) else {
                 writer.empty(.noData)
                 return
             }
             let placeholders = [Value](repeating: .null, count: statement.parameterTypes.count)
-            let columns = try session.resultColumns(of: parsed.statement, parameters: placeholders)
+            var columns: [ResultColumn]
+            if case .fetch(let cursor, _) = parsed.statement {
+                columns = try declaredCursor(cursor).result.columns
+            } else {
+                columns = try session.resultColumns(of: parsed.statement, parameters: placeholders)
+            }
             if columns.isEmpty { writer.empty(.noData) } else { writeRowDescription(columns, binary: []) }
         case UInt8(ascii: "P"):
             var portal = try self.portal(name)
             extendedSourceText = portal.statement.text
-            guard let parsed = portal.statement.parsed, Session.returnsRows(parsed.statement) else {
+            guard let parsed = portal.statement.parsed, Self.returnsRows(parsed.statement) else {
                 writer.empty(.noData)
                 return
             }

@@ -57,6 +57,12 @@ extension ClientConnection {
             switch statement {
             case .listen, .unlisten, .notify:
                 result = try runNotificationStatement(statement)
+            case .declareCursor, .fetch, .closeCursor:
+                try rejectInFailedTransaction()
+                result = try runCursorStatement(statement, text: text)
+            case .reset(let name):
+                try rejectInFailedTransaction()
+                result = try runReset(name)
             default:
                 result = try runInSession(statement, text: text, parameters: parameters)
             }
@@ -69,7 +75,7 @@ extension ClientConnection {
         return result
     }
 
-    private func runInSession(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+    func runInSession(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
         handle?.beginStatement(timeout: sessionStatementTimeout ?? configuration.statementTimeout)
         do {
             let result = try session.run(statement, text: text, parameters: parameters)
@@ -108,8 +114,10 @@ extension ClientConnection {
         case .commit where result.commandTag == "COMMIT":
             for notification in pendingNotifications { server.notifications.post(notification) }
             pendingNotifications = []
+            closeTransactionCursors()
         case .commit, .rollback:
             pendingNotifications = []
+            closeTransactionCursors()
         default:
             break
         }
@@ -132,12 +140,17 @@ extension ClientConnection {
 
     // MARK: LISTEN, UNLISTEN and NOTIFY
 
-    private func runNotificationStatement(_ statement: Statement) throws -> StatementResult {
+    /// Throws 25P02 inside a failed transaction block, as the session does for its statements.
+    func rejectInFailedTransaction() throws {
         if transactionFailed {
             throw TeleError(
                 .inFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block",
                 hint: "Run ROLLBACK to end the failed transaction.")
         }
+    }
+
+    private func runNotificationStatement(_ statement: Statement) throws -> StatementResult {
+        try rejectInFailedTransaction()
         guard let handle else { throw TeleError.internalError("notification statement before startup finished") }
         switch statement {
         case .listen(let channel):

@@ -114,6 +114,7 @@ extension ClientConnection: AuthenticationExchange {
         handle = newHandle
         let applicationName = parameters["application_name"] ?? ""
         if !applicationName.isEmpty { try? applySetting("application_name", applicationName) }
+        for key in Self.resettableSettings { initialSettings[key] = settingValue(key) }
         log.info(
             "connection \(processID) authorized: user=\(user) database=\(databaseName) application_name=\(applicationName)"
                 + (isEncrypted ? " tls=on" : ""))

@@ -30,6 +30,9 @@ final class ClientConnection {
     var sessionStatementTimeout: Double?
     var preparedStatements: [String: PreparedStatement] = [:]
     var portals: [String: Portal] = [:]
+    var cursors: [String: DeclaredCursor] = [:]
+    /// Setting values right after startup, which RESET restores.
+    var initialSettings: [String: String] = [:]
     /// After an error in the extended protocol, messages are skipped until Sync.
     var skippingToSync = false
     /// The SQL text an extended-protocol error's position points into.

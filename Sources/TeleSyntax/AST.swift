@@ -43,6 +43,14 @@ public indirect enum Statement: Sendable, Equatable {
     case unlisten(channel: String?)
     /// `NOTIFY channel [, 'payload']`.
     case notify(channel: String, payload: String?)
+    /// `DECLARE name CURSOR [WITH HOLD] FOR query`.
+    case declareCursor(name: String, hold: Bool, query: SelectStatement)
+    /// `FETCH count FROM name`; a nil count is `FETCH ALL`.
+    case fetch(cursor: String, count: Int64?)
+    /// `CLOSE name`, or `CLOSE ALL` (a nil name).
+    case closeCursor(name: String?)
+    /// `RESET name`, or `RESET ALL` (a nil name).
+    case reset(name: String?)
 }
 
 public struct CopyOption: Sendable, Equatable {
