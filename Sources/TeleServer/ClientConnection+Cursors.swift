@@ -20,6 +20,8 @@ struct DeclaredCursor {
         self.hold = hold
     }
 
+    var isExhausted: Bool { chunkIndex >= result.chunks.count }
+
     /// Removes and returns up to `count` rows (all that are left when nil) as chunks.
     mutating func take(_ count: Int64?) -> (chunks: [DataChunk], rowCount: Int) {
         var chunks: [DataChunk] = []
@@ -90,6 +92,22 @@ extension ClientConnection {
             throw TeleError(SQLState("34000"), "cursor \"\(name)\" does not exist", hint: "Declare it with DECLARE name CURSOR FOR query.")
         }
         return cursor
+    }
+
+    /// Runs an Execute message on a cursor, which PostgreSQL exposes as a portal of the same
+    /// name; psycopg reads server-side cursors this way. `maxRows` 0 sends every row left.
+    func executeCursor(_ name: String, maxRows: Int) throws {
+        var cursor = try declaredCursor(name)
+        let (chunks, rowCount) = cursor.take(maxRows == 0 ? nil : Int64(maxRows))
+        cursors[name] = cursor
+        let rows = StatementResult(columns: cursor.result.columns, chunks: chunks, commandTag: "", rowCount: rowCount)
+        var writer = ResultCursor(result: rows, binary: [])
+        try writer.writeRows(maxRows: 0, connection: self)
+        if maxRows > 0, !cursor.isExhausted {
+            self.writer.empty(.portalSuspended)
+        } else {
+            writeCommandComplete("FETCH \(rowCount)")
+        }
     }
 
     /// Closes the cursors declared without WITH HOLD, when a transaction block ends.

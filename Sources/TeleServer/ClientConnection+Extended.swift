@@ -160,6 +160,10 @@ extension ClientConnection {
             }
             if columns.isEmpty { writer.empty(.noData) } else { writeRowDescription(columns, binary: []) }
         case UInt8(ascii: "P"):
+            if portals[name] == nil, let cursor = cursors[name] {
+                writeRowDescription(cursor.result.columns, binary: [])
+                return
+            }
             var portal = try self.portal(name)
             extendedSourceText = portal.statement.text
             guard let parsed = portal.statement.parsed, Self.returnsRows(parsed.statement) else {
@@ -186,6 +190,10 @@ extension ClientConnection {
         let maxRows = Int(max(0, try reader.int32()))
         try reader.finish()
 
+        if portals[name] == nil, cursors[name] != nil {
+            try executeCursor(name, maxRows: maxRows)
+            return
+        }
         var portal = try self.portal(name)
         extendedSourceText = portal.statement.text
         guard let parsed = portal.statement.parsed else {

@@ -64,6 +64,21 @@ import Testing
         }
     }
 
+    @Test func cursorReadAsPortal() throws {
+        try withServer { server in
+            let client = try filled(server)
+            _ = try client.rows("BEGIN")
+            _ = try client.rows("DECLARE p CURSOR FOR SELECT a FROM r ORDER BY a")
+            try client.describe("P", "p")
+            try client.execute("p", maxRows: 4)
+            try client.execute("p", maxRows: 4)
+            try client.sync()
+            let messages = try client.readUntilReady()
+            #expect(messages.types == "TDDDDsDDDCZ")
+            #expect(messages.first("C")?.strings == ["FETCH 3"])
+        }
+    }
+
     @Test func resetRestoresStartupValues() throws {
         try withServer { server in
             let client = try server.client(extra: ["application_name": "start"])
