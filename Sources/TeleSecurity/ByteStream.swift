@@ -37,7 +37,7 @@ public protocol ByteStream: AnyObject, Sendable {
     /// Shuts the socket down for both directions. Safe from any thread, and a no-op after `close()`.
     func interrupt()
 
-    /// Ends the stream and closes the socket. Later calls do nothing.
+    /// Ends the stream and closes the socket. Later calls do nothing, and later reads and writes throw.
     func close()
 }
 
@@ -64,6 +64,7 @@ public final class SocketStream: ByteStream, @unchecked Sendable {
 
     public func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        try SocketFailure.checkOpen(isClosed, operation: "read")
         while true {
             let count = recv(fileDescriptor, base, buffer.count, 0)
             if count >= 0 { return count }
@@ -74,6 +75,7 @@ public final class SocketStream: ByteStream, @unchecked Sendable {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
+        try SocketFailure.checkOpen(isClosed, operation: "write")
         var offset = 0
         while offset < bytes.count {
             // MSG_NOSIGNAL turns a write to a closed peer into EPIPE instead of SIGPIPE.
@@ -119,6 +121,13 @@ enum SocketFailure {
         }
         let reason = String(cString: strerror(code))
         return TeleError(connectionFailure, "socket \(operation) failed: \(reason)")
+    }
+
+    /// Throws when the stream was closed, because its descriptor number may belong to a new socket.
+    static func checkOpen(_ isClosed: borrowing Mutex<Bool>, operation: String) throws {
+        if isClosed.withLock({ $0 }) {
+            throw TeleError(connectionFailure, "socket \(operation) failed: the stream is closed")
+        }
     }
 
     static func poll(_ fileDescriptor: Int32, timeoutMilliseconds: Int32) throws -> Bool {

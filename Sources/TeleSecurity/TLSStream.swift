@@ -13,8 +13,8 @@ import TeleCore
 ///
 /// `@unchecked Sendable` because an SSL object is not thread-safe, so reads and writes come from
 /// one thread, as `ByteStream` states. `interrupt()` touches only the socket and the closed flag,
-/// which sits in a `Mutex`. The SSL object is freed only in `deinit`, so a call after
-/// `close()` fails on the closed socket instead of touching freed memory.
+/// which sits in a `Mutex`. The SSL object is freed only in `deinit`, and `read` and `write`
+/// throw after `close()`, so neither touches freed memory or a reused descriptor.
 public final class TLSStream: ByteStream, @unchecked Sendable {
     public let fileDescriptor: Int32
     private let ssl: OpaquePointer
@@ -67,6 +67,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
 
     public func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        try SocketFailure.checkOpen(isClosed, operation: "read")
         let length = Int32(clamping: buffer.count)
         while true {
             ERR_clear_error()
@@ -90,6 +91,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress else { return }
+        try SocketFailure.checkOpen(isClosed, operation: "write")
         var offset = 0
         while offset < bytes.count {
             ERR_clear_error()

@@ -251,3 +251,20 @@ func readLine(from stream: any ByteStream) throws -> String {
         #expect(error?.state == SQLState("08006"))
     }
 }
+
+@Suite struct ClosedStreamTests {
+    @Test func readAfterCloseThrows() throws {
+        var descriptors: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &descriptors) == 0)
+        let stream = SocketStream(fileDescriptor: descriptors[0])
+        let peer = SocketStream(fileDescriptor: descriptors[1])
+        defer { peer.close() }
+        stream.close()
+        stream.close()
+
+        var buffer = [UInt8](repeating: 0, count: 4)
+        let readError = #expect(throws: TeleError.self) { try buffer.withUnsafeMutableBytes { try stream.read($0) } }
+        #expect(readError?.message == "socket read failed: the stream is closed")
+        #expect(throws: TeleError.self) { try stream.write([1, 2, 3]) }
+    }
+}
