@@ -164,6 +164,7 @@ public final class Session {
             return try delete(table: table, alias: alias, whereClause: whereClause, in: transaction)
         case .copyFrom(let table, let path, let options):
             return try copy(into: table, from: path, options: options, in: transaction)
+        case .user(let user): return try runUserStatement(user, in: transaction)
         default:
             throw TeleError.internalError("statement \(statement) reached the write path")
         }
