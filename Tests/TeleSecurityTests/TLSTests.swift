@@ -3,6 +3,7 @@
 // missing, invalid and mismatched certificate files.
 
 import Foundation
+import Synchronization
 import TeleCore
 import Testing
 @testable import TeleSecurity
@@ -173,6 +174,37 @@ func readLine(from stream: any ByteStream) throws -> String {
         #expect(error?.message.contains("does not match certificate") == true)
     }
 
+    @Test func tlsInterruptUnblocksRead() throws {
+        guard let certificates = try CertificateDirectory.make() else { return }
+        defer { certificates.remove() }
+        let context = try TLSContext(certificatePath: certificates.certificatePath, keyPath: certificates.keyPath)
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        let accepted = AcceptedStream()
+
+        let server = ServerThread { () throws -> Int in
+            let stream = try context.accept(fileDescriptor: listener.accept())
+            accepted.stream.withLock { $0 = stream }
+            var buffer = [UInt8](repeating: 0, count: 16)
+            let count = try buffer.withUnsafeMutableBytes { try stream.read($0) }
+            stream.close()
+            return count
+        }
+
+        let client = try TLSTestClient(port: listener.port, trusting: certificates.certificatePath)
+        defer { client.close() }
+        // Wait until the server thread holds the stream, then give its read time to block.
+        var stream: TLSStream?
+        for _ in 0..<200 where stream == nil {
+            stream = accepted.stream.withLock { $0 }
+            usleep(10_000)
+        }
+        usleep(50_000)
+        try #require(stream != nil)
+        stream?.interrupt()
+        #expect(try server.wait() == 0)
+    }
+
     @Test func tlsWaitForInput() throws {
         guard let certificates = try CertificateDirectory.make() else { return }
         defer { certificates.remove() }
@@ -199,6 +231,11 @@ func readLine(from stream: any ByteStream) throws -> String {
         #expect(observed[0] == false)
         #expect(observed[1] == true)
     }
+}
+
+/// The stream a server thread accepted, handed to the test's thread.
+final class AcceptedStream: Sendable {
+    let stream = Mutex<TLSStream?>(nil)
 }
 
 @Suite struct SocketStreamTests {
