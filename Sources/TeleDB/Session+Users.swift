@@ -85,6 +85,13 @@ func isSystemTable(_ name: String) -> Bool {
 }
 
 extension Session {
+    /// Returns the statement text that monitors and logs may show: user statements print with
+    /// the password masked, and every other statement as written.
+    static func displayText(of statement: Statement, text: String) -> String {
+        if case .user(let user) = statement { return user.description }
+        return text
+    }
+
     func runUserStatement(_ statement: UserStatement, in transaction: WriteTransaction) throws -> StatementResult {
         var entries = try UserCatalog.entries(in: transaction.snapshot)
         switch statement {

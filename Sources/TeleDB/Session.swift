@@ -64,6 +64,7 @@ public final class Session {
             }
         }
         monitor.reset()
+        monitor.setStatementText(Self.displayText(of: statement, text: text))
         do {
             return try Interruption.run(monitor) { try dispatch(statement, text: text, parameters: parameters) }
         } catch {

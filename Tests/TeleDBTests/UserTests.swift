@@ -220,6 +220,17 @@ struct UserTests {
         }
     }
 
+    @Test("monitor text masks the password")
+    func monitorTextRedacted() throws {
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE USER bob PASSWORD 'Secret-Lemon-3'")
+        #expect(session.monitor.statementText == "CREATE USER bob PASSWORD '********'")
+        _ = try session.execute("ALTER USER bob PASSWORD 'Secret-Lemon-4'")
+        #expect(session.monitor.statementText == "ALTER USER bob PASSWORD '********'")
+        _ = try session.execute("SELECT 1")
+        #expect(session.monitor.statementText == "SELECT 1")
+    }
+
     @Test("redaction masks password literals")
     func redaction() {
         let cases: [(String, String)] = [
