@@ -149,7 +149,7 @@ extension Database {
         try userVerifier(named: name).map { try ScramVerifier(parsing: $0) }
     }
 
-    /// Tells whether at least one user exists, which decides whether the server asks for a password.
+    /// Tells whether at least one user exists, which decides whether the server requires a password.
     public func hasUsers() throws -> Bool {
         try !UserCatalog.entries(in: storage.snapshot()).isEmpty
     }
