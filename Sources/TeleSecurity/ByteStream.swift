@@ -17,11 +17,15 @@ public protocol ByteStream: AnyObject, Sendable {
     /// The socket underneath, for `poll` and socket options.
     var fileDescriptor: Int32 { get }
 
+    /// Whether bytes are already buffered above the socket, such as decrypted TLS records,
+    /// which a `poll` on the socket would miss.
+    var hasBufferedInput: Bool { get }
+
     /// Reads up to `buffer.count` bytes, blocking until at least one is available.
     ///
     /// - Returns: the number of bytes read, or 0 at the end of the stream.
     /// - Throws: `TeleError` 08006 when the socket fails or a receive timeout expires.
-    func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 
     /// Writes all of `bytes`, blocking until the kernel has taken them.
     ///
@@ -62,7 +66,9 @@ public final class SocketStream: ByteStream, @unchecked Sendable {
         self.fileDescriptor = fileDescriptor
     }
 
-    public func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public var hasBufferedInput: Bool { false }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         try SocketFailure.checkOpen(isClosed, operation: "read")
         while true {

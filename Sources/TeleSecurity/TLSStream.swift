@@ -65,7 +65,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
         SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) } ?? "none"
     }
 
-    public func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         try SocketFailure.checkOpen(isClosed, operation: "read")
         let length = Int32(clamping: buffer.count)
@@ -106,9 +106,12 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
         }
     }
 
+    public var hasBufferedInput: Bool {
+        SSL_pending(ssl) > 0
+    }
+
     public func waitForInput(timeoutMilliseconds: Int32) throws -> Bool {
-        // OpenSSL may already hold decrypted bytes that poll(2) cannot see.
-        if SSL_pending(ssl) > 0 { return true }
+        if hasBufferedInput { return true }
         // NOTE: a readable socket may carry only a TLS control record, so read() can still block.
         return try SocketFailure.poll(fileDescriptor, timeoutMilliseconds: timeoutMilliseconds)
     }

@@ -18,7 +18,7 @@ func readExactly(_ count: Int, from stream: any ByteStream) throws -> [UInt8] {
     var filled = 0
     while filled < count {
         let received = try bytes.withUnsafeMutableBytes { buffer in
-            try stream.read(UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
         }
         if received == 0 { throw TeleError(.protocolViolation, "the client closed the connection") }
         filled += received

@@ -17,7 +17,7 @@ func readLine(from stream: any ByteStream) throws -> String {
     var collected: [UInt8] = []
     var byte: UInt8 = 0
     while collected.last != UInt8(ascii: "\n") {
-        let count = try withUnsafeMutableBytes(of: &byte) { try stream.read($0) }
+        let count = try withUnsafeMutableBytes(of: &byte) { try stream.read(into: $0) }
         if count == 0 { break }
         collected.append(byte)
     }
@@ -39,7 +39,7 @@ func readLine(from stream: any ByteStream) throws -> String {
             try stream.write(Array("echo: \(line)".utf8))
             // The client closes next, which must read as the end of the stream.
             var rest = [UInt8](repeating: 0, count: 16)
-            let countAtEnd = try rest.withUnsafeMutableBytes { try stream.read($0) }
+            let countAtEnd = try rest.withUnsafeMutableBytes { try stream.read(into: $0) }
             return [line, stream.protocolVersion, String(countAtEnd)]
         }
 
@@ -186,7 +186,7 @@ func readLine(from stream: any ByteStream) throws -> String {
             let stream = try context.accept(fileDescriptor: listener.accept())
             accepted.stream.withLock { $0 = stream }
             var buffer = [UInt8](repeating: 0, count: 16)
-            let count = try buffer.withUnsafeMutableBytes { try stream.read($0) }
+            let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
             stream.close()
             return count
         }
@@ -218,18 +218,28 @@ func readLine(from stream: any ByteStream) throws -> String {
             let idle = try stream.waitForInput(timeoutMilliseconds: 50)
             try stream.write(Array("ready\n".utf8))
             let ready = try stream.waitForInput(timeoutMilliseconds: 10_000)
-            _ = try readLine(from: stream)
-            return [idle, ready]
+            let first = try readLine(from: stream) == "data\n"
+            // Both lines came in one TLS record, so the second waits in OpenSSL's buffer.
+            let buffered = stream.hasBufferedInput
+            let readyFromBuffer = try stream.waitForInput(timeoutMilliseconds: 0)
+            let second = try readLine(from: stream) == "more\n"
+            let drained = !stream.hasBufferedInput
+            return [idle, ready, first, buffered, readyFromBuffer, second, drained]
         }
 
         let client = try TLSTestClient(port: listener.port, trusting: certificates.certificatePath)
         #expect(client.readLine() == "ready\n")
-        try client.write("data\n")
+        try client.write("data\nmore\n")
         let observed = try server.wait()
         client.close()
 
         #expect(observed[0] == false)
         #expect(observed[1] == true)
+        #expect(observed[2] == true)
+        #expect(observed[3] == true)
+        #expect(observed[4] == true)
+        #expect(observed[5] == true)
+        #expect(observed[6] == true)
     }
 }
 
@@ -259,7 +269,7 @@ final class AcceptedStream: Sendable {
 
         left.close()
         var buffer = [UInt8](repeating: 0, count: 8)
-        #expect(try buffer.withUnsafeMutableBytes { try right.read($0) } == 0)
+        #expect(try buffer.withUnsafeMutableBytes { try right.read(into: $0) } == 0)
     }
 
     @Test func interruptUnblocksRead() throws {
@@ -270,7 +280,7 @@ final class AcceptedStream: Sendable {
         }
         let reader = ServerThread { () throws -> Int in
             var buffer = [UInt8](repeating: 0, count: 8)
-            return try buffer.withUnsafeMutableBytes { try right.read($0) }
+            return try buffer.withUnsafeMutableBytes { try right.read(into: $0) }
         }
         usleep(50_000)
         right.interrupt()
@@ -300,7 +310,7 @@ final class AcceptedStream: Sendable {
         stream.close()
 
         var buffer = [UInt8](repeating: 0, count: 4)
-        let readError = #expect(throws: TeleError.self) { try buffer.withUnsafeMutableBytes { try stream.read($0) } }
+        let readError = #expect(throws: TeleError.self) { try buffer.withUnsafeMutableBytes { try stream.read(into: $0) } }
         #expect(readError?.message == "socket read failed: the stream is closed")
         #expect(throws: TeleError.self) { try stream.write([1, 2, 3]) }
     }
