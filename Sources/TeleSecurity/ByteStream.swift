@@ -1,6 +1,6 @@
 // The byte stream a wire connection reads and writes: a plain socket, or TLS over that socket
 // once the server has replied `S` to an SSLRequest. The server codes against `ByteStream` and
-// switches the implementation after the handshake, so the protocol code never sees TLS.
+// switches the implementation after the handshake, so the protocol code never handles TLS.
 
 import Synchronization
 import TeleCore

@@ -52,7 +52,10 @@ public final class ScramServerExchange {
         nonceSource: @escaping () throws -> String = ScramServerExchange.randomNonce
     ) throws {
         self.user = user
-        self.verifier = try verifier ?? ScramVerifier.fake(forUser: user)
+        // The fake verifier is derived for known users too, so that creating an exchange
+        // costs the same whether or not the user exists.
+        let fake = try ScramVerifier.fake(forUser: user)
+        self.verifier = verifier ?? fake
         self.userExists = verifier != nil
         self.nonceSource = nonceSource
     }
