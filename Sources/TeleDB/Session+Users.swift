@@ -92,6 +92,28 @@ extension Session {
         return text
     }
 
+    /// Throws when a statement other than CREATE, ALTER or DROP USER would create, change or
+    /// drop `teledb_users`. A dropped or reshaped table would read as "no users", which turns
+    /// password authentication off.
+    func rejectDirectUserTableChange(_ statement: Statement) throws {
+        let targets: [String]
+        switch statement {
+        case .createTable(let create): targets = [create.name]
+        case .createTableAs(let name, _, _), .createView(let name, _, _, _, _), .createMaterializedView(let name, _, _):
+            targets = [name]
+        case .dropTable(let names, _), .dropView(let names, _), .dropMaterializedView(let names, _): targets = names
+        case .insert(let insert): targets = [insert.table]
+        case .update(let update): targets = [update.table]
+        case .delete(let table, _, _), .copyFrom(let table, _, _), .createIndex(_, _, let table, _, _): targets = [table]
+        default: return
+        }
+        if let name = targets.first(where: { $0 == UserCatalog.tableName }) {
+            throw TeleError(
+                SQLState("42501"), "permission denied: \"\(name)\" is a system table",
+                hint: "Manage users with CREATE USER, ALTER USER and DROP USER.")
+        }
+    }
+
     func runUserStatement(_ statement: UserStatement, in transaction: WriteTransaction) throws -> StatementResult {
         var entries = try UserCatalog.entries(in: transaction.snapshot)
         switch statement {

@@ -74,6 +74,7 @@ public final class Session {
     }
 
     private func dispatch(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+        try rejectDirectUserTableChange(statement)
         switch statement {
         case .select(let query):
             return try runQuery(query, parameters: parameters)

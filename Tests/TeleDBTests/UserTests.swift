@@ -271,6 +271,25 @@ struct UserTests {
         #expect(try !database.hasUsers())
     }
 
+    @Test("user table rejects direct changes")
+    func userTableProtected() throws {
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE USER bob PASSWORD 'x'")
+        for sql in [
+            "DROP TABLE teledb_users", "DELETE FROM teledb_users", "UPDATE teledb_users SET verifier = 'v'",
+            "INSERT INTO teledb_users VALUES ('eve', 'v')", "CREATE TABLE IF NOT EXISTS teledb_users (a INTEGER)",
+            "CREATE VIEW teledb_users AS SELECT 1", "CREATE INDEX i ON teledb_users (name)",
+        ] {
+            let failure = error(of: sql, in: session)
+            #expect(failure?.state == SQLState("42501"), "\(sql)")
+        }
+        #expect(try session.database.userNames() == ["bob"])
+
+        // Without users the table does not exist, and a table of that name still cannot be made.
+        let empty = Database.inMemory().connect()
+        #expect(error(of: "CREATE TABLE teledb_users (name VARCHAR, verifier VARCHAR)", in: empty)?.state == SQLState("42501"))
+    }
+
     @Test("system tables hidden from listings")
     func systemTablesHidden() throws {
         let session = Database.inMemory().connect()
