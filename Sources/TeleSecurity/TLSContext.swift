@@ -33,11 +33,13 @@ public final class TLSContext: @unchecked Sendable {
     /// The process ignores SIGPIPE from then on, because OpenSSL writes to sockets with
     /// `write(2)`, which raises SIGPIPE when the client has gone.
     ///
-    /// - Throws: `TeleError` F0000 naming the file that is missing, unreadable or invalid, or
-    ///   saying that the key does not match the certificate.
+    /// - Throws: `TeleError` F0000 naming the file that is missing, unreadable or invalid, the
+    ///   key file when other users can read it, or saying that the key does not match the
+    ///   certificate.
     public init(certificatePath: String, keyPath: String) throws {
         try Self.checkReadable(certificatePath, kind: "certificate", option: "--tls-cert")
         try Self.checkReadable(keyPath, kind: "private key", option: "--tls-key")
+        try Self.checkKeyPermissions(keyPath)
 
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else {
@@ -75,6 +77,21 @@ public final class TLSContext: @unchecked Sendable {
     /// Call it after sending `S` in reply to SSLRequest. See `TLSStream.init(context:fileDescriptor:)`.
     public func accept(fileDescriptor: Int32) throws -> TLSStream {
         try TLSStream(context: self, fileDescriptor: fileDescriptor)
+    }
+
+    /// Rejects a private key that other users can read, with PostgreSQL's rule: a key owned by
+    /// root may be readable by its group, and any other key by its owner only.
+    static func checkKeyPermissions(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let forbidden: mode_t = status.st_uid == 0 ? (S_IWGRP | S_IXGRP | S_IRWXO) : (S_IRWXG | S_IRWXO)
+        guard status.st_mode & forbidden == 0 else {
+            throw TeleError(
+                configurationError, "private key file \"\(path)\" has group or world access",
+                detail: "The file must have permissions u=rw (0600) or less if owned by the server's user, "
+                    + "or u=rw,g=r (0640) or less if owned by root.",
+                hint: "Run chmod 600 on the file.")
+        }
     }
 
     private static func checkReadable(_ path: String, kind: String, option: String) throws {

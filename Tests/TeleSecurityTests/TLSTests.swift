@@ -145,6 +145,8 @@ func readLine(from stream: any ByteStream) throws -> String {
         defer { certificates.remove() }
         let garbage = certificates.path("garbage.crt")
         try Data("not a certificate\n".utf8).write(to: URL(fileURLWithPath: garbage))
+        // Private to its owner, so that the key check reaches the parsing step.
+        try #require(chmod(garbage, 0o600) == 0)
 
         let certificateError = #expect(throws: TeleError.self) {
             try TLSContext(certificatePath: garbage, keyPath: certificates.keyPath)
@@ -156,6 +158,19 @@ func readLine(from stream: any ByteStream) throws -> String {
             try TLSContext(certificatePath: certificates.certificatePath, keyPath: garbage)
         }
         #expect(keyError?.message == "invalid TLS private key file \"\(garbage)\"")
+    }
+
+    @Test func worldReadableKeyRejected() throws {
+        guard let certificates = try CertificateDirectory.make() else { return }
+        defer { certificates.remove() }
+        try #require(chmod(certificates.keyPath, 0o644) == 0)
+        let error = #expect(throws: TeleError.self) {
+            try TLSContext(certificatePath: certificates.certificatePath, keyPath: certificates.keyPath)
+        }
+        #expect(error?.message == "private key file \"\(certificates.keyPath)\" has group or world access")
+
+        try #require(chmod(certificates.keyPath, 0o600) == 0)
+        _ = try TLSContext(certificatePath: certificates.certificatePath, keyPath: certificates.keyPath)
     }
 
     @Test func mismatchedKeyRejected() throws {
