@@ -12,8 +12,8 @@ import Testing
     }
 
     @Test func nonASCIIMappedAndNormalized() {
-        // No-break space becomes a space, the soft hyphen disappears, and NFKC turns the
-        // Roman numeral nine into "IX" (expected value from Python's unicodedata.normalize).
+        // No-break space becomes a space and the soft hyphen disappears. NFKC turns the Roman
+        // numeral nine into "IX", as Python's unicodedata.normalize("NFKC", ...) does.
         #expect(SASLprep.prepare("\u{00A0}a\u{00AD}b\u{2168}") == Array(" abIX".utf8))
     }
 
