@@ -1,6 +1,6 @@
 // The authentication seam of the server: what happens between the startup packet and
-// AuthenticationOk. The default trusts every client; a password method such as SCRAM-SHA-256
-// plugs in by conforming to `Authenticator`.
+// AuthenticationOk. `UserAuthenticator` runs SCRAM-SHA-256 against the database's users and
+// trusts every client while there are none; `TrustAuthenticator` always trusts.
 
 import TeleCore
 
@@ -32,12 +32,4 @@ public struct TrustAuthenticator: Authenticator {
     public init() {}
 
     public func authenticate(user: String, database: String, exchange: any AuthenticationExchange) throws {}
-}
-
-/// Runs the server side of a TLS handshake after the server replied `S` to an SSLRequest.
-public protocol TLSAcceptor: Sendable {
-    /// Wraps the accepted socket in a TLS stream, completing the handshake.
-    ///
-    /// - Throws: when the handshake fails; the server logs it and closes the connection.
-    func accept(_ socket: SocketStream) throws -> any ByteStream
 }

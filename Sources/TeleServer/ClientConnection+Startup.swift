@@ -3,6 +3,7 @@
 // precede the first ReadyForQuery.
 
 import TeleCore
+import TeleSecurity
 import TeleDB
 import TeleSyntax
 
@@ -61,13 +62,13 @@ extension ClientConnection: AuthenticationExchange {
         if channel.hasBufferedInput {
             throw ProtocolViolation.malformed("data was sent after SSLRequest before the server replied")
         }
-        guard let tls = configuration.tls, !isEncrypted, let socket = channel.stream as? SocketStream else {
+        guard let tls = configuration.tls, !isEncrypted else {
             try sendRaw(UInt8(ascii: "N"))
             return true
         }
         try sendRaw(UInt8(ascii: "S"))
         do {
-            channel.replaceStream(try tls.accept(socket))
+            channel.replaceStream(try tls.accept(fileDescriptor: channel.stream.fileDescriptor))
             isEncrypted = true
             return true
         } catch {
@@ -98,7 +99,8 @@ extension ClientConnection: AuthenticationExchange {
             try checkClientEncoding(encoding)
         }
         do {
-            try configuration.authenticator.authenticate(user: user, database: databaseName, exchange: self)
+            let authenticator = configuration.authenticator ?? UserAuthenticator(database: server.database)
+            try authenticator.authenticate(user: user, database: databaseName, exchange: self)
         } catch let error as TeleError {
             throw ConnectionEnd.fatal(error)
         }

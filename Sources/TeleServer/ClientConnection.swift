@@ -7,6 +7,7 @@
 
 @preconcurrency import Glibc
 import TeleCore
+import TeleSecurity
 import TeleDB
 import TeleSyntax
 

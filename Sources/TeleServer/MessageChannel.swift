@@ -5,6 +5,7 @@
 // cannot make the server reserve memory by announcing a huge message.
 
 import TeleCore
+import TeleSecurity
 
 final class MessageChannel {
     private(set) var stream: any ByteStream

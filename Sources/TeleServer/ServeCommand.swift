@@ -8,6 +8,7 @@ import Foundation
 @preconcurrency import Glibc
 import TeleCore
 import TeleDB
+import TeleSecurity
 
 public enum ServeCommand {
     public static let usage = """
@@ -43,14 +44,11 @@ public enum ServeCommand {
         public var statementTimeout: Double?
     }
 
-    /// Builds the TLS acceptor from a certificate and key path; nil when this build has no TLS.
-    public typealias TLSFactory = @Sendable (_ certificatePath: String, _ keyPath: String) throws -> any TLSAcceptor
-
     /// Runs `teledb serve` with the arguments after `serve`.
     ///
     /// - Returns: The exit status: 0 after a clean stop, 1 when the server cannot start, 2 for
     ///   a bad command line.
-    public static func main(arguments: [String], tlsFactory: TLSFactory? = nil) -> Int32 {
+    public static func main(arguments: [String]) -> Int32 {
         if arguments.contains("--help") || arguments.contains("-h") {
             print(help)
             return 0
@@ -64,7 +62,7 @@ public enum ServeCommand {
         }
         let log = ServerLog()
         do {
-            let server = try makeServer(options, tlsFactory: tlsFactory, log: log)
+            let server = try makeServer(options, log: log)
             return run(server, log: log)
         } catch {
             log.error("could not start the server: \((error as? TeleError)?.message ?? "\(error)")")
@@ -134,15 +132,11 @@ public enum ServeCommand {
 
     // MARK: Running
 
-    private static func makeServer(_ options: Options, tlsFactory: TLSFactory?, log: ServerLog) throws -> WireServer {
-        var tls: (any TLSAcceptor)?
+    private static func makeServer(_ options: Options, log: ServerLog) throws -> WireServer {
+        var tls: TLSContext?
         if let certificate = options.tlsCertificatePath, let key = options.tlsKeyPath {
-            guard let tlsFactory else {
-                throw TeleError(
-                    .featureNotSupported, "TLS is not available in this build of teledb",
-                    hint: "Start the server without --tls-cert and --tls-key, and connect with sslmode=disable or prefer.")
-            }
-            tls = try tlsFactory(certificate, key)
+            tls = try TLSContext(certificatePath: certificate, keyPath: key)
+            log.info("TLS enabled with certificate \(certificate)")
         }
         let database =
             options.databasePath == ":memory:" ? Database.inMemory() : try Database.open(path: options.databasePath)

@@ -1,6 +1,7 @@
 // The settings of a wire server: where it listens, timeouts, TLS, authentication and its log.
 
 import TeleCore
+import TeleSecurity
 
 public struct ServerConfiguration: Sendable {
     /// The IPv4 address to listen on; `localhost` means 127.0.0.1.
@@ -14,15 +15,18 @@ public struct ServerConfiguration: Sendable {
     public var statementTimeout: Double?
     /// Connections beyond this count are refused with 53300, as PostgreSQL's max_connections.
     public var maxConnections: Int
-    /// The TLS handshake behind an `S` reply to SSLRequest; without it the server replies `N`.
-    public var tls: (any TLSAcceptor)?
-    public var authenticator: any Authenticator
+    /// The certificate and key behind an `S` reply to SSLRequest; without them the server
+    /// replies `N`.
+    public var tls: TLSContext?
+    /// Checks each client's credentials; nil uses SCRAM-SHA-256 against the database's users,
+    /// which trusts every client while no user exists.
+    public var authenticator: (any Authenticator)?
     public var log: ServerLog
 
     public init(
         host: String = "127.0.0.1", port: Int = 5433, idleTimeout: Double? = nil, statementTimeout: Double? = nil,
-        maxConnections: Int = 100, tls: (any TLSAcceptor)? = nil,
-        authenticator: any Authenticator = TrustAuthenticator(), log: ServerLog = ServerLog()
+        maxConnections: Int = 100, tls: TLSContext? = nil, authenticator: (any Authenticator)? = nil,
+        log: ServerLog = ServerLog()
     ) {
         self.host = host
         self.port = port

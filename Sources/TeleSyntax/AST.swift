@@ -51,6 +51,8 @@ public indirect enum Statement: Sendable, Equatable {
     case closeCursor(name: String?)
     /// `RESET name`, or `RESET ALL` (a nil name).
     case reset(name: String?)
+    /// CREATE, ALTER or DROP USER (or ROLE).
+    case user(UserStatement)
 }
 
 public struct CopyOption: Sendable, Equatable {

@@ -55,6 +55,7 @@ extension SyntaxParser {
         case "fetch": return try parseFetch()
         case "close": return try parseCloseCursor()
         case "reset": return try parseReset()
+        case "alter": return try parseAlterUser()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
         }
@@ -66,6 +67,9 @@ extension SyntaxParser {
         try expectWord("create")
         let orReplace = consumeWord("or")
         if orReplace { try expectWord("replace") }
+        if !orReplace, current.isWord("user") || current.isWord("role") {
+            return try parseCreateUser()
+        }
         // NOTE: TEMP and TEMPORARY are accepted and ignored; the object lives as long as a
         // normal one does.
         if !consumeWord("temp") { _ = consumeWord("temporary") }
@@ -135,6 +139,9 @@ extension SyntaxParser {
         try expectWord("drop")
         if consumeWord("materialized") {
             return try parseDropMaterializedView()
+        }
+        if current.isWord("user") || current.isWord("role") {
+            return try parseDropUser()
         }
         let kind = current.value
         guard current.kind == .word, ["table", "view", "index"].contains(kind) else {

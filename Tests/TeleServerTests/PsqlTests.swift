@@ -7,20 +7,23 @@ import Testing
 
 @testable import TeleServer
 
-private let psqlPath = "/usr/bin/psql"
+let psqlPath = "/usr/bin/psql"
 
 /// The repository root, found from this file's path.
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
 /// Runs a program to its end and returns its exit status, stdout and stderr.
-private func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+func run(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (
+    status: Int32, output: String, error: String
+) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["PGCONNECT_TIMEOUT"] = "10"
     environment["PSQLRC"] = "/dev/null"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     let output = Pipe()
     let error = Pipe()

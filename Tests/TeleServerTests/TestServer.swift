@@ -4,6 +4,7 @@
 import Foundation
 import Synchronization
 import TeleDB
+import TeleSecurity
 @testable import TeleServer
 
 final class TestServer: Sendable {
@@ -11,13 +12,13 @@ final class TestServer: Sendable {
     let directory: URL
     private let lines = LogLines()
 
-    init(idleTimeout: Double? = nil, statementTimeout: Double? = nil, maxConnections: Int = 100) throws {
+    init(idleTimeout: Double? = nil, statementTimeout: Double? = nil, maxConnections: Int = 100, tls: TLSContext? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("teledb-wire-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let lines = self.lines
         let database = try Database.open(path: directory.appendingPathComponent("db").path)
         let configuration = ServerConfiguration(
-            port: 0, idleTimeout: idleTimeout, statementTimeout: statementTimeout, maxConnections: maxConnections,
+            port: 0, idleTimeout: idleTimeout, statementTimeout: statementTimeout, maxConnections: maxConnections, tls: tls,
             log: ServerLog(sink: { line in lines.append(line) }))
         server = try WireServer(database: database, configuration: configuration)
         try server.start()
