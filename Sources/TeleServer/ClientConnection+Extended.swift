@@ -65,7 +65,7 @@ extension ClientConnection {
                 SQLState("42P05"), "prepared statement \"\(name)\" already exists",
                 hint: "Close the statement first, or use another name.")
         }
-        let statements = try Parser.parseWithText(text)
+        let statements = try Self.parse(text)
         guard statements.count <= 1 else {
             throw TeleError(
                 .syntaxError, "cannot insert multiple commands into a prepared statement",

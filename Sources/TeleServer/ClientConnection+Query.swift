@@ -20,7 +20,7 @@ extension ClientConnection {
 
         let statements: [ParsedStatement]
         do {
-            statements = try Parser.parseWithText(text)
+            statements = try Self.parse(text)
         } catch {
             writeError(error, sourceText: text)
             writeReadyForQuery()
@@ -42,6 +42,26 @@ extension ClientConnection {
             }
         }
         writeReadyForQuery()
+    }
+
+    /// Parses a query string, turning the syntax error of a COPY to or from the client into
+    /// a clear 0A000.
+    static func parse(_ text: String) throws -> [ParsedStatement] {
+        do {
+            return try Parser.parseWithText(text)
+        } catch let error as TeleError where error.state == .syntaxError {
+            // NOTE: COPY FROM STDIN and COPY TO STDOUT need the CopyIn and CopyOut
+            // sub-protocols, which the server does not speak.
+            let words = ((try? Lexer.tokenize(text)) ?? []).filter { $0.kind == .word }.map(\.value)
+            if words.first == "copy", let stream = words.first(where: { $0 == "stdin" || $0 == "stdout" }) {
+                throw TeleError.notSupported(
+                    "COPY \(stream == "stdin" ? "FROM STDIN" : "TO STDOUT") is not supported",
+                    hint: stream == "stdin"
+                        ? "Load files with COPY table FROM 'path' on the server, or send INSERT statements."
+                        : "Run the query with SELECT and read its rows.")
+            }
+            throw error
+        }
     }
 
     // MARK: Running one statement

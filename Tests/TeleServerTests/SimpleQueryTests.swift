@@ -155,4 +155,15 @@ import Testing
             #expect(messages.first("C")?.strings == ["BEGIN"])
         }
     }
+
+    @Test func copyFromClientNotSupported() throws {
+        try withServer { server in
+            let client = try server.client()
+            _ = try client.rows("CREATE TABLE cp (a INTEGER)")
+            for sql in ["COPY cp FROM STDIN", "COPY cp TO STDOUT WITH (FORMAT csv)"] {
+                let error = try #require(try client.query(sql).first("E"))
+                #expect(error.fields["C"] == "0A000", "\(sql)")
+            }
+        }
+    }
 }
