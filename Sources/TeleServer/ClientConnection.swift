@@ -56,7 +56,11 @@ final class ClientConnection {
         log.info("connection \(processID) from \(peer) opened")
         var reason = "client closed the connection"
         do {
+            // A client that stalls before it is authenticated must not hold its thread for
+            // good, so reads time out until startup ends.
+            setReceiveTimeout(configuration.startupTimeout)
             if try startup() {
+                setReceiveTimeout(0)
                 try messageLoop()
                 reason = "client sent Terminate"
             }
@@ -70,6 +74,14 @@ final class ClientConnection {
             reason = "\(error)"
         }
         finish(reason: reason)
+    }
+
+    /// Makes a blocking read of the socket fail after `seconds`; 0 waits without limit.
+    private func setReceiveTimeout(_ seconds: Double) {
+        let whole = seconds.rounded(.down)
+        var timeout = timeval(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1e6))
+        setsockopt(
+            channel.stream.fileDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private func finish(reason: String) {

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable {
     /// Cancels a statement that runs longer than this many seconds (57014); nil never does.
     /// A session's own `SET statement_timeout` (in milliseconds) takes precedence.
     public var statementTimeout: Double?
+    /// Closes a connection that has not finished its startup and authentication after this
+    /// many seconds; PostgreSQL's authentication_timeout defaults to the same 60.
+    public var startupTimeout: Double
     /// Connections beyond this count are refused with 53300, as PostgreSQL's max_connections.
     public var maxConnections: Int
     /// The certificate and key behind an `S` reply to SSLRequest; without them the server
@@ -25,13 +28,14 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 5433, idleTimeout: Double? = nil, statementTimeout: Double? = nil,
-        maxConnections: Int = 100, tls: TLSContext? = nil, authenticator: (any Authenticator)? = nil,
+        startupTimeout: Double = 60, maxConnections: Int = 100, tls: TLSContext? = nil, authenticator: (any Authenticator)? = nil,
         log: ServerLog = ServerLog()
     ) {
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout
         self.statementTimeout = statementTimeout
+        self.startupTimeout = startupTimeout
         self.maxConnections = maxConnections
         self.tls = tls
         self.authenticator = authenticator

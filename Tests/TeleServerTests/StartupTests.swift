@@ -1,6 +1,7 @@
 // The startup phase: settings, backend key, the replies to SSLRequest and GSSENCRequest, and
 // startup packets the server must reject.
 
+import Foundation
 import Testing
 
 @testable import TeleServer
@@ -105,5 +106,19 @@ import Testing
             #expect(error.fields["C"] == "53300")
             #expect(try first.rows("SELECT 3") == [["3"]])
         }
+    }
+
+    @Test func stalledStartupTimesOut() throws {
+        let server = try TestServer(startupTimeout: 0.3)
+        defer { server.shutDown() }
+        let silent = try WireClient(port: server.port)
+        #expect(try silent.readMessage(timeout: 10) == nil)
+        let partial = try WireClient(port: server.port)
+        try partial.sendRaw([0, 0, 0, 40, 0, 3])
+        #expect(try partial.readMessage(timeout: 10) == nil)
+        // A client that finished startup is not bound by the startup timeout.
+        let client = try server.client()
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try client.rows("SELECT 4") == [["4"]])
     }
 }

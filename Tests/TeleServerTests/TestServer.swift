@@ -12,13 +12,17 @@ final class TestServer: Sendable {
     let directory: URL
     private let lines = LogLines()
 
-    init(idleTimeout: Double? = nil, statementTimeout: Double? = nil, maxConnections: Int = 100, tls: TLSContext? = nil) throws {
+    init(
+        idleTimeout: Double? = nil, statementTimeout: Double? = nil, startupTimeout: Double = 60, maxConnections: Int = 100,
+        tls: TLSContext? = nil
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("teledb-wire-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let lines = self.lines
         let database = try Database.open(path: directory.appendingPathComponent("db").path)
         let configuration = ServerConfiguration(
-            port: 0, idleTimeout: idleTimeout, statementTimeout: statementTimeout, maxConnections: maxConnections, tls: tls,
+            port: 0, idleTimeout: idleTimeout, statementTimeout: statementTimeout, startupTimeout: startupTimeout,
+            maxConnections: maxConnections, tls: tls,
             log: ServerLog(sink: { line in lines.append(line) }))
         server = try WireServer(database: database, configuration: configuration)
         try server.start()
