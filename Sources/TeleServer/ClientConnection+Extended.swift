@@ -152,9 +152,11 @@ extension ClientConnection {
                 return
             }
             let placeholders = [Value](repeating: .null, count: statement.parameterTypes.count)
-            var columns: [ResultColumn]
+            let columns: [ResultColumn]
             if case .fetch(let cursor, _) = parsed.statement {
                 columns = try declaredCursor(cursor).result.columns
+            } else if case .select(let query) = parsed.statement, Self.notifyCall(in: query) != nil {
+                columns = [ResultColumn(name: "pg_notify", type: .varchar)]
             } else {
                 columns = try session.resultColumns(of: parsed.statement, parameters: placeholders)
             }

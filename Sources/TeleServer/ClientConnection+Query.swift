@@ -77,6 +77,8 @@ extension ClientConnection {
             switch statement {
             case .listen, .unlisten, .notify:
                 result = try runNotificationStatement(statement)
+            case .select(let query) where Self.notifyCall(in: query) != nil:
+                result = try runNotifyFunction(query, parameters: parameters)
             case .declareCursor, .fetch, .closeCursor:
                 try rejectInFailedTransaction()
                 result = try runCursorStatement(statement, text: text)
@@ -197,6 +199,49 @@ extension ClientConnection {
         default:
             throw TeleError.internalError("\(statement) is not a notification statement")
         }
+    }
+
+    /// Returns the arguments of `SELECT pg_notify(channel, payload)`, the function form of
+    /// NOTIFY, or nil for any other query.
+    static func notifyCall(in query: SelectStatement) -> [Expression]? {
+        guard query.with.isEmpty, query.orderBy.isEmpty, query.limit == nil, case .select(let core) = query.body,
+            core.from.isEmpty, core.whereClause == nil, core.items.count == 1,
+            case .expression(let expression, _) = core.items[0], case .function(let call) = expression.kind,
+            call.name == "pg_notify" || call.name == "pg_catalog.pg_notify", call.arguments.count == 2
+        else { return nil }
+        return call.arguments
+    }
+
+    /// Runs `SELECT pg_notify(channel, payload)` with string literals or parameters as
+    /// arguments, and returns its one row, an empty text as PostgreSQL's void prints.
+    private func runNotifyFunction(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
+        let arguments = Self.notifyCall(in: query) ?? []
+        var texts: [String] = []
+        for argument in arguments {
+            switch argument.kind {
+            case .literal(.string(let text)):
+                texts.append(text)
+            case .parameter(let number) where number >= 1 && number <= parameters.count:
+                guard let text = parameters[number - 1].text else {
+                    throw TeleError(
+                        .nullValueNotAllowed, "pg_notify arguments must not be NULL", hint: "Pass a channel name and a payload text.")
+                }
+                texts.append(text)
+            default:
+                throw TeleError.notSupported(
+                    "pg_notify takes only string literals or parameters here",
+                    hint: "Write SELECT pg_notify('channel', 'payload'), or use NOTIFY channel, 'payload'.")
+            }
+        }
+        guard !texts[0].isEmpty else {
+            throw TeleError(.invalidParameterValue, "channel name cannot be empty", hint: "Name the channel to notify.")
+        }
+        _ = try runNotificationStatement(.notify(channel: texts[0], payload: texts[1]))
+        var builder = VectorBuilder(type: .varchar, capacity: 1)
+        builder.appendString("")
+        let chunk = DataChunk(columns: [builder.finish()], count: 1)
+        return StatementResult(
+            columns: [ResultColumn(name: "pg_notify", type: .varchar)], chunks: [chunk], commandTag: "SELECT 1", rowCount: 1)
     }
 
     // MARK: Responses

@@ -86,4 +86,22 @@ import Testing
             #expect(messages.types == "CAZ")
         }
     }
+
+    @Test func pgNotifyFunction() throws {
+        try withServer { server in
+            let listener = try server.client()
+            let sender = try server.client()
+            _ = try listener.rows("LISTEN fn")
+            #expect(try sender.rows("SELECT pg_notify('fn', 'literal')") == [[""]])
+            try expectNotification(listener, channel: "fn", payload: "literal", from: sender)
+
+            try sender.parse("", "SELECT pg_notify($1, $2)")
+            try sender.describe("S")
+            try sender.bind(values: [Encode.text("fn"), Encode.text("bound")])
+            try sender.execute()
+            try sender.sync()
+            #expect(try sender.readUntilReady().types == "1tT2DCZ")
+            try expectNotification(listener, channel: "fn", payload: "bound", from: sender)
+        }
+    }
 }
