@@ -1,5 +1,5 @@
-// DECLARE, FETCH and CLOSE of cursors, and RESET of settings: session state that the wire
-// server keeps, which drivers use for server-side cursors (psycopg) and to clean a pooled
+// DECLARE, FETCH and CLOSE of cursors, and RESET of settings. The wire server keeps this
+// session state. Drivers use it for server-side cursors (psycopg) and to clean a pooled
 // connection before reuse (asyncpg sends CLOSE ALL and RESET ALL).
 
 import TeleCore
