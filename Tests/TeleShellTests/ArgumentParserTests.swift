@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func generateRejectsBadInput() {
-        #expect(throws: UsageError("cannot generate \"users\"; only \"pings\" is available")) {
+        #expect(throws: UsageError("cannot generate \"users\"; use \"pings\" or \"dataset\"")) {
             try ArgumentParser.parse(["generate", "users"])
         }
         #expect(throws: UsageError("invalid --count \"ten\"; give a non-negative integer")) {
