@@ -178,20 +178,28 @@ def machine_description():
     return f"{model}, {os.cpu_count()} cores (nproc), {total_gb} GB memory (free -g), {platform.platform()}"
 
 
+def milliseconds(seconds):
+    """Format a time in milliseconds with about three significant digits."""
+    value = seconds * 1000
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
 def seconds_text(result):
     if result is None:
         return "n/a"
     if "error" in result:
         return "error"
-    return f"{result['seconds']:.3f}"
+    return milliseconds(result["seconds"])
 
 
 def time_table(queries, results, threads_label, peers, mode):
     """One Markdown table: per query the times, TeleDB's ratio to each peer and the checks."""
-    header = ["query", "TeleDB s"] + [f"{common.ENGINE_NAMES[p]} s" for p in peers]
-    header += [f"TeleDB / {common.ENGINE_NAMES[p]}" for p in peers] + ["answers"]
+    header = ["query", "TeleDB ms"] + [f"{common.ENGINE_NAMES[p]} ms" for p in peers]
+    header += [f"TeleDB / {common.ENGINE_NAMES[p]}" for p in peers] + ["TeleDB / fastest peer", "answers"]
     lines = [f"{threads_label}:", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    ratios = {peer: [] for peer in peers}
+    ratios = {peer: [] for peer in peers + ["fastest"]}
     times = {engine: [] for engine in ["teledb"] + peers}
     for query in queries:
         name = query["name"]
@@ -211,14 +219,21 @@ def time_table(queries, results, threads_label, peers, mode):
                     checks.append(f"{common.ENGINE_NAMES[peer]}: {problem}")
             else:
                 cells.append("n/a")
+        peer_times = [results[p][mode]["queries"].get(name, {}).get("seconds") for p in peers]
+        peer_times = [seconds for seconds in peer_times if seconds]
+        if teledb and "error" not in teledb and peer_times:
+            ratios["fastest"].append(teledb["seconds"] / min(peer_times))
+            cells.append(f"{ratios['fastest'][-1]:.2f}")
+        else:
+            cells.append("n/a")
         row += cells + ["agree" if not checks else "; ".join(checks)]
         lines.append("| " + " | ".join(row) + " |")
         for engine, result in [("teledb", teledb)] + [(p, results[p][mode]["queries"].get(name)) for p in peers]:
             if result and "error" not in result:
                 times[engine].append(result["seconds"])
-    mean_row = ["geometric mean", f"{geometric_mean(times['teledb']):.3f}"]
-    mean_row += [f"{geometric_mean(times[p]):.3f}" for p in peers]
-    mean_row += [f"{geometric_mean(ratios[p]):.2f}" for p in peers] + [""]
+    mean_row = ["geometric mean", milliseconds(geometric_mean(times["teledb"]))]
+    mean_row += [milliseconds(geometric_mean(times[p])) for p in peers]
+    mean_row += [f"{geometric_mean(ratios[p]):.2f}" for p in peers + ["fastest"]] + [""]
     lines.append("| " + " | ".join(mean_row) + " |")
     return lines
 
