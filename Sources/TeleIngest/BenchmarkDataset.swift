@@ -30,8 +30,8 @@ public struct BenchmarkDataset: Sendable {
 
     /// The metrics of the histogram tables, with the share of pings that carry each.
     static let metrics: [(definition: HistogramDefinition, share: Double)] = {
-        let wanted: [(String, Double)] = [("GC_MS", 0.6), ("GC_MAX_PAUSE_MS", 0.3), ("CYCLE_COLLECTOR", 0.3), ("COMPOSITE_TIME", 0.2)]
-        return wanted.map { name, share in
+        let metricShares: [(String, Double)] = [("GC_MS", 0.6), ("GC_MAX_PAUSE_MS", 0.3), ("CYCLE_COLLECTOR", 0.3), ("COMPOSITE_TIME", 0.2)]
+        return metricShares.map { name, share in
             guard let definition = HistogramDefinition.builtIn.first(where: { $0.name == name }) else {
                 preconditionFailure("\(name) is missing from HistogramDefinition.builtIn")
             }

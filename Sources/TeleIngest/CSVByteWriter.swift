@@ -1,7 +1,7 @@
 // A buffered CSV writer over a C `FILE`, for generated data sets of many millions of rows.
 //
 // Fields are appended as bytes to one buffer that is flushed in 1 MiB blocks, so writing a
-// row costs no String building. Only `appendQuoted` escapes; the other appends write their
+// row costs no String building. Only `appendQuoted` escapes. The other appends write their
 // bytes as they are, so callers use them only for text without commas, quotes or line breaks.
 
 #if canImport(Glibc)
