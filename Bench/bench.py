@@ -1,4 +1,4 @@
-"""Run the benchmark: load every engine, time the queries, check the answers and write the
+"""Run the benchmark: load every engine, time the queries, check the results and write the
 Markdown report between the markers in Docs/benchmarks.md.
 
 Bench/run.sh builds TeleDB, makes the virtual environment and the data, then calls this
@@ -142,9 +142,9 @@ def run_teledb(arguments, queries):
 
 
 def run_peer(arguments, engine, phase, threads=1):
-    here = os.path.dirname(os.path.abspath(__file__))
+    bench_directory = os.path.dirname(os.path.abspath(__file__))
     out = os.path.join(arguments.store, f"{engine}-{phase}-{threads}.json")
-    command = [sys.executable, os.path.join(here, "peer_engine.py"), phase, "--engine", engine,
+    command = [sys.executable, os.path.join(bench_directory, "peer_engine.py"), phase, "--engine", engine,
                "--store", os.path.join(arguments.store, engine), "--out", out]
     if phase == "load":
         shutil.rmtree(os.path.join(arguments.store, engine), ignore_errors=True)
@@ -195,7 +195,7 @@ def seconds_text(result):
 
 
 def time_table(queries, results, threads_label, peers, mode):
-    """One Markdown table: per query the times, TeleDB's ratio to each peer and the checks."""
+    """Build one Markdown table: per query the times, TeleDB's ratio to each peer and the checks."""
     header = ["query", "TeleDB ms"] + [f"{common.ENGINE_NAMES[p]} ms" for p in peers]
     header += [f"TeleDB / {common.ENGINE_NAMES[p]}" for p in peers] + ["TeleDB / fastest peer", "answers"]
     lines = [f"{threads_label}:", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -235,6 +235,26 @@ def time_table(queries, results, threads_label, peers, mode):
     mean_row += [milliseconds(geometric_mean(times[p])) for p in peers]
     mean_row += [f"{geometric_mean(ratios[p]):.2f}" for p in peers + ["fastest"]] + [""]
     lines.append("| " + " | ".join(mean_row) + " |")
+
+    # The same means over the queries tagged as telemetry queries only.
+    telemetry = [query["name"] for query in queries if query["telemetry"]]
+    telemetry_row = [f"geometric mean, telemetry queries ({', '.join(name[:2] for name in telemetry)})"]
+    for engine in ["teledb"] + peers:
+        chosen = [results["teledb"]["queries"].get(name) if engine == "teledb" else results[engine][mode]["queries"].get(name)
+                  for name in telemetry]
+        telemetry_row.append(milliseconds(geometric_mean([r["seconds"] for r in chosen if r and "error" not in r])))
+    for peer in peers:
+        pairs = [(results["teledb"]["queries"].get(name), results[peer][mode]["queries"].get(name)) for name in telemetry]
+        telemetry_row.append(f"{geometric_mean([t['seconds'] / p['seconds'] for t, p in pairs if t and p and 'error' not in t and 'error' not in p]):.2f}")
+    fastest = []
+    for name in telemetry:
+        teledb = results["teledb"]["queries"].get(name)
+        peer_times = [results[p][mode]["queries"].get(name, {}).get("seconds") for p in peers]
+        peer_times = [seconds for seconds in peer_times if seconds]
+        if teledb and "error" not in teledb and peer_times:
+            fastest.append(teledb["seconds"] / min(peer_times))
+    telemetry_row += [f"{geometric_mean(fastest):.2f}", ""]
+    lines.append("| " + " | ".join(telemetry_row) + " |")
     return lines
 
 
@@ -304,9 +324,17 @@ def main():
     parser.add_argument("--report", required=True, help="Markdown file to write the tables into")
     parser.add_argument("--rows", type=int, required=True, help="pings in the data set, for the report")
     parser.add_argument("--engines", default="duckdb,chdb,sqlite,polars", help="comma-separated peers to run")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the figures the last run saved in STORE/results.json")
     arguments = parser.parse_args()
     peers = [engine for engine in arguments.engines.split(",") if engine]
     queries = common.load_queries(arguments.queries)
+    saved_path = os.path.join(arguments.store, "results.json")
+    if arguments.report_only:
+        with open(saved_path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        write_report(arguments, queries, saved["results"], peers, saved["context"])
+        return
     context = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "load_before": " ".join(open("/proc/loadavg").read().split()[:3]),
                "pings": count_lines(f"{arguments.data}/pings.csv"),
@@ -331,8 +359,8 @@ def main():
             print(f"{common.ENGINE_NAMES[peer]}: queries on {os.cpu_count()} threads", flush=True)
             results[peer]["all"] = run_peer(arguments, peer, "query", threads=os.cpu_count())
     context["load_after"] = " ".join(open("/proc/loadavg").read().split()[:3])
-    with open(os.path.join(arguments.store, "results.json"), "w", encoding="utf-8") as handle:
-        json.dump(results, handle)
+    with open(saved_path, "w", encoding="utf-8") as handle:
+        json.dump({"context": context, "results": results}, handle)
     write_report(arguments, queries, results, peers, context)
 
 

@@ -1,8 +1,9 @@
 """Table schemas, query files and result checks shared by the benchmark runners.
 
-A query file in Bench/queries holds a `-- title:` line, a `-- check:` line naming how
-results are compared, and one or more `-- engines: NAME ...` lines, each followed by the
-SQL text those engines run. Comment lines inside a block are kept.
+A query file in Bench/queries contains a `-- title:` line, a `-- check:` line naming how
+results are compared, an optional `-- telemetry: yes` line that counts the query among the
+telemetry queries, and one or more `-- engines: NAME ...` lines, each followed by the SQL
+text those engines run. Comment lines inside a block are kept.
 """
 
 import datetime
@@ -41,7 +42,7 @@ def load_queries(directory):
     for file_name in sorted(os.listdir(directory)):
         if not file_name.endswith(".sql"):
             continue
-        query = {"name": file_name[:-4], "title": "", "check": "exact", "sql": {}}
+        query = {"name": file_name[:-4], "title": "", "check": "exact", "telemetry": False, "sql": {}}
         engines = []
         with open(os.path.join(directory, file_name), encoding="utf-8") as handle:
             for line in handle:
@@ -49,6 +50,8 @@ def load_queries(directory):
                     query["title"] = line.split(":", 1)[1].strip()
                 elif line.startswith("-- check:"):
                     query["check"] = line.split(":", 1)[1].strip()
+                elif line.startswith("-- telemetry:"):
+                    query["telemetry"] = line.split(":", 1)[1].strip() == "yes"
                 elif line.startswith("-- engines:"):
                     engines = line.split(":", 1)[1].split()
                     for engine in engines:
@@ -103,9 +106,11 @@ def compare_exact(expected, actual):
 
 
 def exponential_bounds(low, high, bucket_count):
-    """Firefox's exponential bucket lower bounds: bucket 0 starts at 0, bucket 1 at low, and
-    each next bound spreads the remaining log range evenly over the remaining buckets,
-    rounded half up and at least one more than the bound before it."""
+    """Compute Firefox's exponential bucket lower bounds.
+
+    Bucket 0 starts at 0 and bucket 1 at low. Each next bound spreads the remaining log
+    range evenly over the remaining buckets, rounded half up, and is at least one more than
+    the bound before it."""
     bounds = [0, low]
     current = low
     log_high = math.log(high)
@@ -123,9 +128,11 @@ GC_MS_BOUNDS = exponential_bounds(1, 10000, 50)
 
 
 def compare_histogram_p95(expected, actual):
-    """TeleDB returns (build_id, samples, p95); a peer returns (build_id, samples, bucket),
-    the lower bound of the bucket that holds rank 0.95 * n. TeleDB's p95 must lie inside
-    that bucket: at or above its lower bound and at or below the next bound."""
+    """Check TeleDB's (build_id, samples, p95) rows against a peer's (build_id, samples, bucket).
+
+    The peer's bucket is the lower bound of the bucket that contains rank 0.95 * n. TeleDB's
+    p95 must lie inside that bucket, at or above its lower bound and at or below the next
+    bound."""
     if len(expected) != len(actual):
         return f"{len(actual)} builds, TeleDB returned {len(expected)}"
     for (build, samples, p95), (peer_build, peer_samples, bucket) in zip(expected, actual):
@@ -141,8 +148,9 @@ def compare_histogram_p95(expected, actual):
 
 
 def compare_cdf(expected, actual):
-    """TeleDB returns one row with the CDF as JSON [[value, cumulative], ...]; a peer returns
-    one row per point. Values must be equal and fractions within 1e-9."""
+    """Check TeleDB's CDF, one row with JSON [[value, cumulative], ...], against a peer's rows.
+
+    The peer returns one row per point. Values must be equal and fractions within 1e-9."""
     text = expected[0][0] if expected and expected[0] else ""
     points = json.loads(text) if isinstance(text, str) and text else []
     if len(points) != len(actual):

@@ -10,7 +10,7 @@
 # Steps: build teledb (release), create Bench/.venv-bench with duckdb, chdb and polars from
 # PyPI, generate the CSV files into Bench/data (reused while their row count matches, else
 # replaced), then run Bench/bench.py, which loads each engine, times the queries in
-# Bench/queries, checks every peer's answers against TeleDB's and writes the report.
+# Bench/queries, checks every peer's results against TeleDB's and writes the report.
 # Set TELEDB=PATH to time another teledb executable instead of building one.
 # Bench/data and Bench/.venv-bench are ignored by git.
 set -euo pipefail

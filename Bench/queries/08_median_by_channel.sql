@@ -1,5 +1,6 @@
 -- title: median first paint by channel
 -- check: float
+-- telemetry: yes
 -- engines: teledb
 SELECT channel, percentile_cont(0.5) WITHIN GROUP (ORDER BY first_paint_ms) AS median FROM pings GROUP BY channel ORDER BY channel
 -- engines: duckdb

@@ -1,5 +1,6 @@
 -- title: GC_MS merged by build_id, p95
 -- check: histogram_p95
+-- telemetry: yes
 -- engines: teledb
 SELECT build_id, histogram_count(HISTOGRAM(histogram)) AS samples, percentile(HISTOGRAM(histogram), 0.95) AS p95
 FROM histogram_values WHERE metric = 'GC_MS' GROUP BY build_id ORDER BY build_id

@@ -1,5 +1,6 @@
 -- title: CDF of per-client uptime, all clients
 -- check: cdf
+-- telemetry: yes
 -- engines: teledb
 SELECT CDF(uptime, 100) AS cdf
 FROM (SELECT client_id, sum(uptime) AS uptime FROM pings GROUP BY client_id) t
