@@ -37,6 +37,8 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
+    /// CREATE, ALTER or DROP USER (or ROLE).
+    case user(UserStatement)
 }
 
 public struct CopyOption: Sendable, Equatable {
