@@ -36,7 +36,9 @@ def teledb_load_sql(data):
     for table, columns in common.TELEDB_TABLES.items():
         definition = ", ".join(f"{name} {kinds[kind]}" for name, kind in columns)
         statements.append(f"CREATE TABLE {table} ({definition})")
-        statements.append(f"COPY {table} FROM '{os.path.abspath(data)}/{table}.csv' (FORMAT csv, HEADER)")
+        # One COPY per file, because COPY reads its whole file into memory.
+        for path in common.table_files(data, table):
+            statements.append(f"COPY {table} FROM '{path}' (FORMAT csv, HEADER)")
     return ";\n".join(statements) + ";"
 
 
@@ -299,9 +301,13 @@ def write_report(arguments, queries, results, peers, context):
     print(block)
 
 
-def count_lines(path):
-    with open(path, "rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+def count_rows(data, table):
+    """Count the records of a table's CSV files, without their header lines."""
+    total = 0
+    for path in common.table_files(data, table):
+        with open(path, "rb") as handle:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+    return total
 
 
 def engine_versions(teledb):
@@ -337,9 +343,9 @@ def main():
         return
     context = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "load_before": " ".join(open("/proc/loadavg").read().split()[:3]),
-               "pings": count_lines(f"{arguments.data}/pings.csv"),
-               "histogram_rows": count_lines(f"{arguments.data}/histograms.csv"),
-               "histogram_values": count_lines(f"{arguments.data}/histogram_values.csv"),
+               "pings": count_rows(arguments.data, "pings"),
+               "histogram_rows": count_rows(arguments.data, "histograms"),
+               "histogram_values": count_rows(arguments.data, "histogram_values"),
                "versions": engine_versions(arguments.teledb)}
 
     results = {}

@@ -7,6 +7,7 @@ text those engines run. Comment lines inside a block are kept.
 """
 
 import datetime
+import glob
 import json
 import math
 import os
@@ -31,6 +32,14 @@ HISTOGRAM_VALUES = HISTOGRAMS[:8] + [("histogram", "histogram")]
 # third file; the peers merge histograms from the long table.
 PEER_TABLES = {"pings": PINGS, "histograms": HISTOGRAMS}
 TELEDB_TABLES = {"pings": PINGS, "histograms": HISTOGRAMS, "histogram_values": HISTOGRAM_VALUES}
+
+def table_files(data, table):
+    """Return the CSV files of one table, which the generator numbers from pings-001.csv on."""
+    files = sorted(glob.glob(os.path.join(glob.escape(os.path.abspath(data)), f"{table}-[0-9][0-9][0-9].csv")))
+    if not files:
+        raise FileNotFoundError(f"no {table}-NNN.csv files in {data}; generate them with teledb generate dataset")
+    return files
+
 
 ENGINES = ["teledb", "duckdb", "chdb", "sqlite", "polars"]
 ENGINE_NAMES = {"teledb": "TeleDB", "duckdb": "DuckDB", "chdb": "chDB", "sqlite": "SQLite", "polars": "Polars"}

@@ -46,7 +46,8 @@ class DuckDB:
         connection = duckdb.connect(self.path)
         for table, columns in common.PEER_TABLES.items():
             types = ", ".join(f"'{name}': '{self.types[kind]}'" for name, kind in columns)
-            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{data}/{table}.csv', "
+            files = ", ".join(f"'{path}'" for path in common.table_files(data, table))
+            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv([{files}], "
                                f"header = true, columns = {{{types}}})")
         connection.close()
         return self.path
@@ -74,8 +75,8 @@ class ChDB:
             definition = ", ".join(f"{name} {self.types[kind]}" for name, kind in columns)
             # Sorted by date, the order in which the CSV files and TeleDB store the rows.
             connection.query(f"CREATE TABLE bench.{table} ({definition}) ENGINE = MergeTree ORDER BY submission_date")
-            connection.query(f"INSERT INTO bench.{table} SELECT * FROM file('{os.path.abspath(data)}/{table}.csv', "
-                             f"CSVWithNames, '{definition}')")
+            for path in common.table_files(data, table):
+                connection.query(f"INSERT INTO bench.{table} SELECT * FROM file('{path}', CSVWithNames, '{definition}')")
         connection.query("OPTIMIZE TABLE bench.pings FINAL")
         connection.query("OPTIMIZE TABLE bench.histograms FINAL")
         connection.close()
@@ -112,20 +113,22 @@ class SQLite:
             connection.execute(f"CREATE TABLE {table} ({definition})")
             integer_columns = [index for index, (_, kind) in enumerate(columns) if kind == "int"]
             placeholders = ", ".join("?" for _ in columns)
-            with open(f"{data}/{table}.csv", newline="", encoding="utf-8") as handle:
-                reader = csv.reader(handle)
-                next(reader)
-
-                def typed(rows):
-                    for row in rows:
-                        for index in integer_columns:
-                            row[index] = int(row[index])
-                        yield row
-
-                connection.executemany(f"INSERT INTO {table} VALUES ({placeholders})", typed(reader))
+            for path in common.table_files(data, table):
+                with open(path, newline="", encoding="utf-8") as handle:
+                    reader = csv.reader(handle)
+                    next(reader)
+                    connection.executemany(f"INSERT INTO {table} VALUES ({placeholders})",
+                                           self.typed_rows(reader, integer_columns))
             connection.commit()
         connection.close()
         return self.path
+
+    @staticmethod
+    def typed_rows(rows, integer_columns):
+        for row in rows:
+            for index in integer_columns:
+                row[index] = int(row[index])
+            yield row
 
     def open(self, threads):
         import sqlite3
@@ -150,7 +153,7 @@ class Polars:
         kinds = {"text": pl.String, "int": pl.Int64, "date": pl.Date}
         for table, columns in common.PEER_TABLES.items():
             schema = {name: kinds[kind] for name, kind in columns}
-            frame = pl.read_csv(f"{data}/{table}.csv", schema=schema)
+            frame = pl.concat([pl.read_csv(path, schema=schema) for path in common.table_files(data, table)])
             frame.write_ipc(f"{self.path}/{table}.arrow")
         return self.path
 

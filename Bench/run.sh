@@ -37,16 +37,17 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check duckdb chdb polars
 
-# The data is reused when it was generated for the same row count, because generation and
-# the engines' loads dominate a run's time.
+# The data is reused when it was generated for the same row count in numbered files,
+# because generation and the engines' loads dominate a run's time.
 data=Bench/data
-if [ "$(cat "$data/rows" 2>/dev/null)" != "$rows" ]; then
+stamp="rows=$rows files=numbered"
+if [ "$(cat "$data/stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "$data"
     mkdir -p "$data"
     start=$(date +%s.%N)
     "$TELEDB" generate dataset --rows "$rows" --seed 1 --out "$data/csv"
     echo "generated in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
-    echo "$rows" >"$data/rows"
+    echo "$stamp" >"$data/stamp"
 fi
 
 rm -rf "$data/store"

@@ -1,11 +1,13 @@
 // The benchmark data set: flat telemetry tables written as CSV, for TeleDB and for the peer
 // engines that the benchmark suite compares it with.
 //
-// Three files come out of one run. `pings.csv` has one row per ping, with the client's
-// traits and a dozen numeric measures. `histograms.csv` is the long form of a few real
-// Firefox histograms: one row per ping, metric and non-empty bucket. `histogram_values.csv`
-// carries the same histograms whole, one JSON value per ping and metric, which TeleDB's CSV
-// reader loads into a HISTOGRAM column. Pings are written in submission-date order, as a
+// Three tables come out of one run. `pings` has one row per ping, with the client's traits
+// and a dozen numeric measures. `histograms` is the long form of a few real Firefox
+// histograms: one row per ping, metric and non-empty bucket. `histogram_values` carries the
+// same histograms whole, one JSON value per ping and metric, which TeleDB's CSV reader loads
+// into a HISTOGRAM column. Each table is split into numbered files of at most
+// `pingsPerFile` pings (`pings-001.csv`, ...), because TeleDB's COPY reads a whole file into
+// memory and the long table of 10 million pings is about 10 GB. Pings are written in submission-date order, as a
 // pipeline that ingests one day after another would store them. Ping i depends only on the
 // seed and i, and client c only on the seed and c, so the same seed writes the same bytes.
 
@@ -27,6 +29,8 @@ public struct BenchmarkDataset: Sendable {
     public let firstDay: Int64
     /// The number of days over which submission dates spread.
     public let dayCount: Int
+    /// The most pings whose rows go into one file of each table.
+    public let pingsPerFile: Int
 
     /// The metrics of the histogram tables, with the share of pings that carry each.
     static let metrics: [(definition: HistogramDefinition, share: Double)] = {
@@ -51,39 +55,65 @@ public struct BenchmarkDataset: Sendable {
         "document_id", "client_id", "sample_id", "submission_date", "channel", "os", "build_id", "metric", "histogram",
     ]
 
-    public init(pingCount: Int, seed: UInt64, firstDay: Int64 = DateTime.days(year: 2024, month: 3, day: 1), dayCount: Int = 28) {
-        precondition(pingCount >= 0 && dayCount >= 1, "a non-negative ping count and at least one day")
+    public init(
+        pingCount: Int, seed: UInt64, firstDay: Int64 = DateTime.days(year: 2024, month: 3, day: 1), dayCount: Int = 28,
+        pingsPerFile: Int = 1_000_000
+    ) {
+        precondition(pingCount >= 0 && dayCount >= 1 && pingsPerFile >= 1, "a non-negative ping count, one day and one ping per file")
         self.pingCount = pingCount
         self.seed = seed
         self.firstDay = firstDay
         self.dayCount = dayCount
+        self.pingsPerFile = pingsPerFile
+    }
+
+    /// The number of files per table: enough for every ping, and one even for no pings.
+    public var fileCount: Int { max(1, (pingCount + pingsPerFile - 1) / pingsPerFile) }
+
+    /// Returns the name of file `index` (from 0) of `table`, such as `pings-001.csv`.
+    public static func fileName(table: String, index: Int) -> String {
+        let number = String(index + 1)
+        return table + "-" + String(repeating: "0", count: max(0, 3 - number.count)) + number + ".csv"
     }
 
     /// The number of clients: four pings per client on average, at least one.
     public var clientCount: Int { max(1, pingCount / 4) }
 
-    /// Writes `pings.csv`, `histograms.csv` and `histogram_values.csv` into `directory`,
-    /// which must exist, replacing files of those names.
+    /// Writes the files of the three tables into `directory`, which must exist, replacing
+    /// files of those names.
     ///
-    /// - Returns: The number of rows written to each file.
+    /// - Returns: The number of rows written to each table.
     /// - Throws: `TeleError` 58030 when a file cannot be created or written.
     public func write(to directory: String) throws -> BenchmarkDatasetSummary {
         let clients = (0..<clientCount).map { BenchmarkClient(seed: streamSeed(kind: 2, index: UInt64($0))) }
-        var pings = try CSVByteWriter(path: directory + "/pings.csv")
-        var histograms = try CSVByteWriter(path: directory + "/histograms.csv")
-        var values = try CSVByteWriter(path: directory + "/histogram_values.csv")
+        var summary = BenchmarkDatasetSummary(pingRows: pingCount, histogramRows: 0, histogramValueRows: 0)
+        for file in 0..<fileCount {
+            let pingRange = file * pingsPerFile..<min(pingCount, (file + 1) * pingsPerFile)
+            try writeFile(file, pings: pingRange, clients: clients, directory: directory, summary: &summary)
+        }
+        return summary
+    }
+
+    /// Writes file `file` of each table, with the rows of the pings in `range`.
+    private func writeFile(
+        _ file: Int, pings range: Range<Int>, clients: [BenchmarkClient], directory: String,
+        summary: inout BenchmarkDatasetSummary
+    ) throws {
+        var pings = try CSVByteWriter(path: directory + "/" + BenchmarkDataset.fileName(table: "pings", index: file))
+        var histograms = try CSVByteWriter(path: directory + "/" + BenchmarkDataset.fileName(table: "histograms", index: file))
+        var values = try CSVByteWriter(path: directory + "/" + BenchmarkDataset.fileName(table: "histogram_values", index: file))
         try pings.appendHeader(BenchmarkDataset.pingColumns)
         try histograms.appendHeader(BenchmarkDataset.histogramColumns)
         try values.appendHeader(BenchmarkDataset.histogramValueColumns)
 
-        var summary = BenchmarkDatasetSummary(pingRows: pingCount, histogramRows: 0, histogramValueRows: 0)
-        for index in 0..<pingCount {
+        for index in range {
             var random = Xoshiro256(seed: streamSeed(kind: 1, index: UInt64(index)))
             // Squaring a uniform draw skews pings toward low client indices, so some clients
             // send many pings and most send few.
             let skewed = random.unit()
             let client = clients[min(clientCount - 1, Int(skewed * skewed * Double(clientCount)))]
-            var ping = BenchmarkPing(random: random, client: client, day: firstDay + Int64(index * dayCount / max(1, pingCount)))
+            let day = firstDay + Int64(index * dayCount / max(1, pingCount))
+            var ping = BenchmarkPing(random: random, client: client, day: day)
             ping.writeRow(to: &pings)
             try pings.endRecord()
             try ping.writeHistograms(long: &histograms, whole: &values, summary: &summary)
@@ -91,7 +121,6 @@ public struct BenchmarkDataset: Sendable {
         try pings.flush()
         try histograms.flush()
         try values.flush()
-        return summary
     }
 
     /// Returns the seed of one independent stream, mixed so that nearby indices give unrelated streams.

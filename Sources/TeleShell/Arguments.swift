@@ -53,7 +53,7 @@ public enum ArgumentParser {
           --seed S          generate: random seed (default 0); the same seed writes the same pings
           --rows N          generate dataset: number of pings; the histogram tables get more rows
           --out PATH        generate pings: NDJSON file to write; generate dataset: directory
-                            for pings.csv, histograms.csv and histogram_values.csv
+                            for the CSV files of pings, histograms and histogram_values
           --fail-fast       sqllogictest: stop at the first failing record
           --filter TEXT     sqllogictest: run only files whose path contains TEXT
           --verbose         sqllogictest: print every failure, not only the first 10

@@ -6,19 +6,34 @@ import Testing
 @testable import TeleIngest
 
 @Suite struct BenchmarkDatasetTests {
+    private static let tables = ["pings", "histograms", "histogram_values"]
+
     /// Writes a data set into a fresh temporary directory and returns the directory.
-    private func writeDataset(pings: Int, seed: UInt64) throws -> (URL, BenchmarkDatasetSummary) {
+    private func writeDataset(pings: Int, seed: UInt64, pingsPerFile: Int = 1_000_000) throws -> (URL, BenchmarkDatasetSummary) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teledb-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let summary = try BenchmarkDataset(pingCount: pings, seed: seed).write(to: directory.path)
+        let summary = try BenchmarkDataset(pingCount: pings, seed: seed, pingsPerFile: pingsPerFile).write(to: directory.path)
         return (directory, summary)
     }
 
-    private func records(_ directory: URL, _ name: String) throws -> [[String]] {
-        let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-        // Only histogram_values.csv quotes a field, and it is the last one, so splitting the
-        // first fields on commas is safe for the columns checked here.
-        return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    /// Returns the bytes of every file of `table`, in file order.
+    private func files(_ directory: URL, _ table: String) throws -> [Data] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix(table + "-") && $0.hasSuffix(".csv") }.sorted()
+        return try names.map { try Data(contentsOf: directory.appendingPathComponent($0)) }
+    }
+
+    /// Returns the header and then every record of `table`'s files, split into fields.
+    private func records(_ directory: URL, _ table: String) throws -> [[String]] {
+        var result: [[String]] = []
+        for (index, bytes) in try files(directory, table).enumerated() {
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Only histogram_values quotes a field, and it is the last one, so splitting the
+            // first fields on commas is safe for the columns checked here.
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            result += index == 0 ? lines : Array(lines.dropFirst())
+        }
+        return result
     }
 
     @Test func sameSeedSameBytes() throws {
@@ -28,18 +43,35 @@ import Testing
         defer {
             for directory in [first, second, other] { try? FileManager.default.removeItem(at: directory) }
         }
-        for name in ["pings.csv", "histograms.csv", "histogram_values.csv"] {
-            let firstBytes = try Data(contentsOf: first.appendingPathComponent(name))
-            #expect(firstBytes.count > 10_000, "\(name) is nearly empty")
-            #expect(firstBytes == (try Data(contentsOf: second.appendingPathComponent(name))), "\(name) differs for seed 7")
-            #expect(firstBytes != (try Data(contentsOf: other.appendingPathComponent(name))), "\(name) ignores the seed")
+        for table in BenchmarkDatasetTests.tables {
+            let firstFiles = try files(first, table)
+            #expect(firstFiles.count == 1)
+            #expect(firstFiles.first?.count ?? 0 > 10_000, "\(table) is nearly empty")
+            #expect(firstFiles == (try files(second, table)), "\(table) differs for seed 7")
+            #expect(firstFiles != (try files(other, table)), "\(table) ignores the seed")
         }
+    }
+
+    @Test func splitFilesConcatenate() throws {
+        let (whole, wholeSummary) = try writeDataset(pings: 2500, seed: 5)
+        let (split, splitSummary) = try writeDataset(pings: 2500, seed: 5, pingsPerFile: 1000)
+        defer {
+            for directory in [whole, split] { try? FileManager.default.removeItem(at: directory) }
+        }
+        #expect(splitSummary == wholeSummary)
+        for table in BenchmarkDatasetTests.tables {
+            #expect(try files(split, table).count == 3)
+            #expect(try records(split, table) == (try records(whole, table)), "\(table) changes when split")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: split.path).sorted()
+        #expect(names.contains("pings-001.csv"))
+        #expect(names.contains("pings-003.csv"))
     }
 
     @Test func sampleIDFollowsClientID() throws {
         let (directory, _) = try writeDataset(pings: 3000, seed: 1)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for name in ["pings.csv", "histograms.csv", "histogram_values.csv"] {
+        for name in BenchmarkDatasetTests.tables {
             let rows = try records(directory, name)
             #expect(rows.first?[1] == "client_id")
             #expect(rows.first?[2] == "sample_id")
@@ -56,9 +88,9 @@ import Testing
     @Test func filesAgreeOnRowsAndClients() throws {
         let (directory, summary) = try writeDataset(pings: 3000, seed: 3)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let pings = try records(directory, "pings.csv")
-        let histograms = try records(directory, "histograms.csv")
-        let values = try records(directory, "histogram_values.csv")
+        let pings = try records(directory, "pings")
+        let histograms = try records(directory, "histograms")
+        let values = try records(directory, "histogram_values")
 
         #expect(pings.first == BenchmarkDataset.pingColumns)
         #expect(histograms.first == BenchmarkDataset.histogramColumns)
