@@ -3,7 +3,7 @@ Markdown report between the markers in Docs/benchmarks.md.
 
 Bench/run.sh builds TeleDB, makes the virtual environment and the data, then calls this
 script. TeleDB runs its queries in one long-lived `teledb DB --mode csv` process that reads
-statements from a pipe, so process start does not count; each peer runs in its own Python
+statements from a pipe, so process start does not count. Each peer runs in its own Python
 process per thread setting (see peer_engine.py).
 """
 

@@ -1,9 +1,9 @@
 """Table schemas, query files and result checks shared by the benchmark runners.
 
-A query file in Bench/queries contains a `-- title:` line, a `-- check:` line naming how
-results are compared, an optional `-- telemetry: yes` line that counts the query among the
-telemetry queries, and one or more `-- engines: NAME ...` lines, each followed by the SQL
-text those engines run. Comment lines inside a block are kept.
+A query file in Bench/queries contains a `-- title:` line and a `-- check:` line naming how
+results are compared. An optional `-- telemetry: yes` line counts the query among the
+telemetry queries. Then come one or more `-- engines: NAME ...` lines, each followed by the
+SQL text those engines run. Comment lines inside a block are kept.
 """
 
 import datetime
@@ -29,7 +29,7 @@ HISTOGRAMS = [
 HISTOGRAM_VALUES = HISTOGRAMS[:8] + [("histogram", "histogram")]
 
 # The tables each engine loads. Only TeleDB has a HISTOGRAM type, so only it loads the
-# third file; the peers merge histograms from the long table.
+# third table. The peers merge histograms from the long table.
 PEER_TABLES = {"pings": PINGS, "histograms": HISTOGRAMS}
 TELEDB_TABLES = {"pings": PINGS, "histograms": HISTOGRAMS, "histogram_values": HISTOGRAM_VALUES}
 

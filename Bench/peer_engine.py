@@ -139,8 +139,8 @@ class SQLite:
 
 
 class Polars:
-    """Polars has no database format; its native file is Arrow IPC, which `open` reads into
-    memory before any query runs, as a Polars session would."""
+    """Polars, which has no database format. Its native file is Arrow IPC, which `open` reads
+    into memory before any query runs, as a Polars session would."""
 
     types = {"text": "String", "int": "Int64", "date": "Date"}
 

@@ -7,10 +7,10 @@
 # --rows N     pings to generate (default 10000000); 1000000 runs in minutes
 # --engines    the peers to run, comma-separated (default all four)
 #
-# Steps: build teledb (release), create Bench/.venv-bench with duckdb, chdb and polars from
-# PyPI, generate the CSV files into Bench/data (reused while their row count matches, else
-# replaced), then run Bench/bench.py, which loads each engine, times the queries in
-# Bench/queries, checks every peer's results against TeleDB's and writes the report.
+# Steps: build teledb (release), and create Bench/.venv-bench with duckdb, chdb and polars
+# from PyPI. Generate the CSV files into Bench/data, which are reused while their row count
+# matches and replaced otherwise. Then Bench/bench.py loads each engine, times the queries
+# in Bench/queries, checks every peer's results against TeleDB's and writes the report.
 # Set TELEDB=PATH to time another teledb executable instead of building one.
 # Bench/data and Bench/.venv-bench are ignored by git.
 set -euo pipefail
