@@ -29,7 +29,7 @@ public struct BenchmarkDataset: Sendable {
     public let firstDay: Int64
     /// The number of days over which submission dates spread.
     public let dayCount: Int
-    /// The most pings whose rows go into one file of each table.
+    /// The maximum number of pings whose rows go into one file of each table.
     public let pingsPerFile: Int
 
     /// The metrics of the histogram tables, with the share of pings that carry each.
