@@ -78,4 +78,39 @@ import Testing
             #expect(try writer.rows("SELECT sum(a) FROM kept") == [["3"]])
         }
     }
+
+    @Test func randomFramesNeverStopServer() throws {
+        try withServer { server in
+            var generator = SplitMix64(seed: 42)
+            let types = Array("QPBDECHSXdcfFpz".utf8)
+            for _ in 0..<200 {
+                let client = try server.client()
+                client.timeout = 10
+                for _ in 0..<5 {
+                    let type = types[Int(generator.next() % UInt64(types.count))]
+                    let body = (0..<Int(generator.next() % 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                    try? client.send(Character(UnicodeScalar(type)), body)
+                }
+                client.shutdownWriting()
+                // Drain whatever the server sends until it closes the connection.
+                while (try? client.readMessage(timeout: 10)) ?? nil != nil {}
+            }
+            #expect(try server.client().rows("SELECT 6") == [["6"]])
+        }
+    }
+}
+
+/// A small deterministic random generator, so a failing sequence can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
 }
