@@ -33,6 +33,7 @@ extension BindContext {
         case .or:
             return .or([try bindCondition(left, clause: "OR"), try bindCondition(right, clause: "OR")])
         default:
+            if let quantified = try bindQuantifiedComparison(op, left, right, position: position) { return quantified }
             let (boundLeft, boundRight) = try bindPair(left, right)
             return try applyFunction(op.rawValue, [boundLeft, boundRight], position: position)
         }
@@ -84,6 +85,11 @@ extension BindContext {
     }
 
     func bindFunction(_ call: FunctionCall, position: SourcePosition) throws -> BoundExpression {
+        var call = call
+        // PostgreSQL's built-in functions live in pg_catalog, which is always searched first.
+        if call.name.hasPrefix("pg_catalog.") { call.name.removeFirst("pg_catalog.".count) }
+        if let catalog = try bindCatalogFunction(call, position: position) { return catalog }
+        if call.name == "array_element", call.arguments.count == 2 { return try bindArrayElement(call, position: position) }
         if let sampling = try bindSamplingFunction(call, position: position) {
             return sampling
         }

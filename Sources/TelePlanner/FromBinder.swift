@@ -53,7 +53,8 @@ extension BindContext {
             return try derivedTable(bound, alias: alias ?? name, columnAliases: cte.columns, position: position)
         }
         if let table = session.snapshot.table(name) {
-            let qualifier = alias ?? name
+            // `FROM pg_catalog.pg_class` is referred to as `pg_class`, as in PostgreSQL.
+            let qualifier = alias ?? String(name.split(separator: ".").last ?? Substring(name))
             let scan = ScanNode(tableName: name, table: table, columns: Array(table.schema.columns.indices))
             let columns = table.schema.columns.map { ScopeColumn(table: qualifier, name: $0.name, type: $0.type) }
             return (.scan(scan), Scope(columns: columns))

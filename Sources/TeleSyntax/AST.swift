@@ -37,6 +37,8 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
+    /// RESET, DISCARD, CLOSE or UNLISTEN.
+    case sessionCommand(SessionCommand)
 }
 
 public struct CopyOption: Sendable, Equatable {

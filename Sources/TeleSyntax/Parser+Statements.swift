@@ -49,6 +49,7 @@ extension SyntaxParser {
             if !consumeWord("transaction") { _ = consumeWord("work") }
             return .rollback
         case "set": return try parseSet()
+        case "reset", "discard", "close", "unlisten": return try parseSessionCommand()
         case "refresh": return try parseRefreshMaterializedView()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
@@ -245,6 +246,7 @@ extension SyntaxParser {
         try expectWord("show")
         if consumeWord("tables") { return .showTables }
         if consumeWord("all") { return .show(name: "all") }
+        if let name = parseMultiWordSettingName() { return .show(name: name) }
         return .show(name: try parseSettingName())
     }
 
@@ -262,11 +264,20 @@ extension SyntaxParser {
     private mutating func parseSet() throws -> Statement {
         try expectWord("set")
         if !consumeWord("session") { _ = consumeWord("local") }
+        if let special = try parseSpecialSet() { return special }
         let name = try parseSettingName()
         if !consumeSymbol("=") {
             try expectWord("to")
         }
-        let value = try parseSettingValue()
+        if consumeWord("default") { return .sessionCommand(.reset(name: name)) }
+        var value = try parseSettingValue()
+        // A list such as `SET search_path = a, b` is stored as its text joined by ", ".
+        while consumeSymbol(",") {
+            let next = try parseSettingValue()
+            let comma = Expression(.literal(.string(", ")), at: next.position)
+            let joined = Expression(.binary(op: .concat, left: value, right: comma), at: value.position)
+            value = Expression(.binary(op: .concat, left: joined, right: next), at: value.position)
+        }
         return .set(name: name, value: value)
     }
 

@@ -1,0 +1,49 @@
+// Binding of generate_series(start, stop [, step]) in FROM, which catalog queries use to
+// walk the elements of an array.
+
+import TeleCore
+import TeleExecution
+import TeleSyntax
+
+extension BindContext {
+    /// Binds generate_series over integers as a lateral table function whose one column
+    /// takes the alias, or the function name without an alias, as PostgreSQL names it.
+    func bindGenerateSeries(
+        _ arguments: [Expression], alias: String?, position: SourcePosition, input: LogicalPlan, inputScope: Scope
+    ) throws -> (LogicalPlan, Scope) {
+        guard (2...3).contains(arguments.count) else {
+            throw TeleError.syntax(
+                "generate_series takes 2 or 3 arguments, not \(arguments.count)", at: position,
+                hint: "Write generate_series(start, stop) or generate_series(start, stop, step).")
+        }
+        let saved = scope
+        let savedClause = clause
+        scope = inputScope
+        clause = "FROM"
+        defer {
+            scope = saved
+            clause = savedClause
+        }
+        var parts: [BoundExpression] = []
+        for argument in arguments {
+            let bound = try bind(argument)
+            guard bound.type.isInteger || bound.type == .null else {
+                throw TeleError(
+                    .undefinedFunction, "function generate_series(\(bound.type.sqlName.lowercased())) does not exist",
+                    hint: "TeleDB's generate_series takes integers.", position: argument.position)
+            }
+            parts.append(try TypeCoercion.coerce(bound, to: .varchar, position: argument.position))
+        }
+        if parts.count == 2 { parts.append(text("1")) }
+        // NULL in any argument makes the packed text NULL, which generates no rows.
+        var packed = parts[0]
+        for part in parts.dropFirst() {
+            packed = try applyFunction("||", [packed, text(",")], position: position)
+            packed = try applyFunction("||", [packed, part], position: position)
+        }
+        let name = alias ?? "generate_series"
+        let function = TableFunctionRegistry.generateSeries(columnName: name)
+        let plan = LogicalPlan.tableFunction(input, function: function, argument: packed)
+        return (plan, Scope(columns: inputScope.columns + [ScopeColumn(table: name, name: name, type: .bigint)]))
+    }
+}

@@ -1,0 +1,15 @@
+// Session statements that change no data: they reset settings, drop cursors and prepared
+// plans, or stop listening on notification channels.
+
+/// A RESET, DISCARD, CLOSE or UNLISTEN statement.
+public enum SessionCommand: Sendable, Equatable {
+    /// `RESET name`, or `RESET ALL` when the name is nil.
+    case reset(name: String?)
+    /// `DISCARD ALL`, `DISCARD PLANS`, `DISCARD SEQUENCES` or `DISCARD TEMP`, by the lower-cased
+    /// word; "nothing" for a `SET TRANSACTION` that sets no isolation level.
+    case discard(String)
+    /// `CLOSE name`, or `CLOSE ALL` when the name is nil.
+    case closeCursor(name: String?)
+    /// `UNLISTEN channel`, or `UNLISTEN *` when the channel is nil.
+    case unlisten(channel: String?)
+}
