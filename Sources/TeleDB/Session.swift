@@ -23,11 +23,18 @@ public final class Session {
     var transactionFailed = false
     /// Progress and cancellation of the running statement.
     public let monitor = QueryMonitor()
-    /// Values of SET variables, by lower-cased name.
-    var settings: [String: String] = [
-        "search_path": "main", "timezone": "UTC", "datestyle": "ISO, MDY", "client_encoding": "UTF8",
-        "application_name": "", "statement_timeout": "0",
-    ]
+    /// Values of SET variables, by lower-cased name. Settings not here read their default
+    /// from `CatalogSettings.defaults`.
+    var settings: [String: String] = [:]
+    /// Settings the connection started with, such as application_name from the startup
+    /// packet, which RESET restores; the wire server fills them in.
+    public var startupSettings: [String: String] = [:] {
+        didSet { settings.merge(startupSettings) { _, startup in startup } }
+    }
+    /// The user that current_user and pg_roles report.
+    public var userName = CatalogSettings.defaultUser
+    /// The process ID that pg_backend_pid() reports; the wire server sets its BackendKeyData ID.
+    public var backendProcessID: Int32 = Int32(truncatingIfNeeded: ProcessInfo.processInfo.processIdentifier)
 
     init(database: Database) {
         self.database = database
@@ -88,6 +95,8 @@ public final class Session {
             return try show(name)
         case .set(let name, let value):
             return try set(name, value)
+        case .sessionCommand(let command):
+            return try runSessionCommand(command)
         case .begin:
             return try begin()
         case .commit:
@@ -173,7 +182,9 @@ public final class Session {
 
     func runQuery(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
         let query = try answeringView(for: query)?.query ?? query
-        let planned = try Planner(snapshot: monitored(readSnapshot)).plan(query, parameters: parameters)
+        let snapshot = catalogSnapshot(monitored(readSnapshot))
+        let planned = try Planner(snapshot: snapshot).plan(query, parameters: parameters)
+        keepRecordedSettings(of: snapshot)
         var chunks: [DataChunk] = []
         var rowCount = 0
         while let chunk = try planned.root.next() {

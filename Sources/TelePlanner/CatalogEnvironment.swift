@@ -20,8 +20,10 @@ public protocol CatalogEnvironment: Snapshot {
     var userName: String { get }
     var databaseName: String { get }
     var backendPID: Int64 { get }
-    /// Microseconds since 1970-01-01 UTC at which the database was opened.
+    /// Microseconds since 1970-01-01 UTC at which the process started serving.
     var startTime: Int64 { get }
+    /// Every relation pg_class lists, with its OID, for `::regclass`.
+    var relationIDs: [(oid: Int64, name: String)] { get }
 }
 
 /// One row of the emulated pg_type.

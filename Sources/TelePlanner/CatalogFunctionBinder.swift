@@ -134,14 +134,13 @@ extension BindContext {
             name.removeFirst(prefix.count)
         }
         if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
-        let known = session.snapshot.tableNames + session.snapshot.viewNames
-        if known.contains(name) || session.snapshot.table(name) != nil { return PGCatalogIDs.relationOID(named: name) }
-        return nil
+        return relationNamesByOID.first { $0.1 == name }?.0
     }
 
     /// Every relation with its OID, for `oid::regclass`.
     var relationNamesByOID: [(Int64, String)] {
-        (session.snapshot.tableNames + session.snapshot.viewNames).map { (PGCatalogIDs.relationOID(named: $0), $0) }
+        if let environment = catalogEnvironment { return environment.relationIDs.map { ($0.oid, $0.name) } }
+        return (session.snapshot.tableNames + session.snapshot.viewNames).map { (PGCatalogIDs.relationOID(named: $0), $0) }
     }
 
     private func expectArguments(_ call: FunctionCall, _ range: ClosedRange<Int>, position: SourcePosition) throws {

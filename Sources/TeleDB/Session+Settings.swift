@@ -1,0 +1,114 @@
+// SET, SHOW and RESET of session settings, the other session statements drivers send when
+// they pool or reset a connection (DISCARD, CLOSE, UNLISTEN), and the catalog snapshot that
+// carries the settings to current_setting() and set_config().
+
+import Foundation
+import TeleCore
+import TeleExecution
+import TelePlanner
+import TeleStorage
+import TeleSyntax
+
+extension Session {
+    /// The value of a setting as SHOW reports it, or nil for a name TeleDB does not know.
+    public func setting(_ name: String) -> String? {
+        let key = name.lowercased()
+        return settings[key] ?? CatalogSettings.defaults[key]
+    }
+
+    /// `snapshot` with the emulated pg_catalog and this session's state, for planning.
+    func catalogSnapshot(_ snapshot: any Snapshot) -> CatalogSnapshot {
+        let path = database.path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+        return CatalogSnapshot(
+            base: snapshot, settings: settings, userName: userName,
+            databaseName: path.flatMap { $0.isEmpty ? nil : $0 } ?? CatalogSettings.defaultDatabase,
+            backendPID: Int64(backendProcessID))
+    }
+
+    /// Stores the settings set_config() changed while `snapshot` was planned against.
+    func keepRecordedSettings(of snapshot: CatalogSnapshot) {
+        let recorded = snapshot.recordedSettings.withLock { $0 }
+        settings.merge(recorded) { _, new in new }
+    }
+
+    func show(_ name: String) throws -> StatementResult {
+        let key = name.lowercased()
+        if key == "all" { return showAll() }
+        guard let value = setting(key) else {
+            let known = Array(Set(settings.keys).union(CatalogSettings.defaults.keys))
+            let hint = nearestName(to: key, among: known).map { "Perhaps you meant \"\($0)\"." }
+                ?? "SHOW ALL lists the known parameters."
+            throw TeleError(.undefinedObject, "unrecognized configuration parameter \"\(name)\"", hint: hint)
+        }
+        var builder = VectorBuilder(type: .varchar)
+        builder.appendString(value)
+        return rowsResult(columns: [ResultColumn(name: key, type: .varchar)], vectors: [builder.finish()])
+    }
+
+    private func showAll() -> StatementResult {
+        let names = Set(settings.keys).union(CatalogSettings.defaults.keys).sorted()
+        var nameColumn = VectorBuilder(type: .varchar, capacity: names.count)
+        var valueColumn = VectorBuilder(type: .varchar, capacity: names.count)
+        for name in names {
+            nameColumn.appendString(name)
+            valueColumn.appendString(setting(name) ?? "")
+        }
+        return rowsResult(
+            columns: [ResultColumn(name: "name", type: .varchar), ResultColumn(name: "setting", type: .varchar)],
+            vectors: [nameColumn.finish(), valueColumn.finish()])
+    }
+
+    /// Stores a setting. Any name is accepted, as PostgreSQL accepts any name with a dot
+    /// and TeleDB ignores the ones it does not use; ON and OFF are stored as `on` and `off`.
+    func set(_ name: String, _ value: TeleSyntax.Expression) throws -> StatementResult {
+        let bound = try Planner(snapshot: readSnapshot).bindExpression(value, over: nil, alias: nil)
+        let constant = try ExpressionEvaluator.evaluateConstant(bound)
+        let text: String
+        if case .boolean(let flag) = constant { text = flag ? "on" : "off" } else { text = constant.text ?? "" }
+        settings[name.lowercased()] = text
+        return result("SET")
+    }
+
+    func runSessionCommand(_ command: SessionCommand) throws -> StatementResult {
+        switch command {
+        case .reset(let name?):
+            let key = name.lowercased()
+            settings[key] = startupSettings[key]
+            return result("RESET")
+        case .reset(nil):
+            settings = startupSettings
+            return result("RESET")
+        case .discard(let target):
+            return try discard(target)
+        case .closeCursor(let name?):
+            throw TeleError(
+                SQLState("34000"), "cursor \"\(name)\" does not exist",
+                hint: "TeleDB has no SQL cursors; CLOSE ALL is accepted and does nothing.")
+        case .closeCursor(nil):
+            return result("CLOSE CURSOR ALL")
+        case .unlisten:
+            // Sessions without a wire connection receive no notifications, so there is no
+            // channel to stop listening on.
+            return result("UNLISTEN")
+        }
+    }
+
+    private func discard(_ target: String) throws -> StatementResult {
+        switch target {
+        case "all":
+            guard !inTransaction else {
+                throw TeleError(
+                    SQLState("25001"), "DISCARD ALL cannot run inside a transaction block",
+                    hint: "Run COMMIT or ROLLBACK first.")
+            }
+            settings = startupSettings
+            return result("DISCARD ALL")
+        case "nothing":
+            // `SET TRANSACTION READ WRITE` and other modes TeleDB does not store.
+            return result("SET")
+        default:
+            // TeleDB keeps no plans, sequences or temporary tables between statements.
+            return result("DISCARD \(target.uppercased())")
+        }
+    }
+}

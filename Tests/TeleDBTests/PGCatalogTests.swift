@@ -1,0 +1,187 @@
+// The emulated pg_catalog and information_schema, the system functions, the regular
+// expression operators and the session statements, each checked with hand-made queries.
+
+import Foundation
+import Testing
+import TeleCore
+import TeleDB
+import TelePlanner
+
+@Suite struct PGCatalogTests {
+    @Test(arguments: [
+        ("SELECT 'abc' ~ 'b'", Value.boolean(true)),
+        ("SELECT 'abc' ~ '^b'", .boolean(false)),
+        ("SELECT 'ABC' ~ 'b'", .boolean(false)),
+        ("SELECT 'ABC' ~* 'b'", .boolean(true)),
+        ("SELECT 'abc' !~ 'x'", .boolean(true)),
+        ("SELECT 'ABC' !~* 'b'", .boolean(false)),
+        ("SELECT NULL ~ 'b'", .null),
+        ("SELECT 'abc' ~ NULL", .null),
+        ("SELECT 'pings' OPERATOR(pg_catalog.~) '^(pings)$' COLLATE pg_catalog.default", .boolean(true)),
+        ("SELECT 'pings' OPERATOR(pg_catalog.~) '^(ping)$' COLLATE \"C\"", .boolean(false)),
+        ("SELECT 'a1' ~ '^[a-z][0-9]+$'", .boolean(true)),
+    ])
+    func regexOperator(_ sql: String, _ expected: Value) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar(sql) == expected)
+    }
+
+    @Test func regexOverColumn() throws {
+        let session = try makeCatalogDatabase()
+        let rows = try session.execute("SELECT relname FROM pg_class WHERE relname ~* '^P' AND relnamespace = 2200").last?.rows
+        #expect(rows == [[.string("pings")]])
+    }
+
+    @Test func setShowRoundTrip() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("SET application_name = 'psql'")
+        #expect(try session.scalar("SHOW application_name") == .string("psql"))
+        #expect(try session.scalar("SELECT current_setting('application_name')") == .string("psql"))
+        _ = try session.execute("SET my.option TO 'x'")
+        #expect(try session.scalar("SHOW my.option") == .string("x"))
+        _ = try session.execute("SET search_path = public, pg_catalog")
+        #expect(try session.scalar("SHOW search_path") == .string("public, pg_catalog"))
+        _ = try session.execute("SET extra_float_digits = 3")
+        #expect(try session.scalar("SHOW extra_float_digits") == .string("3"))
+        _ = try session.execute("RESET extra_float_digits")
+        #expect(try session.scalar("SHOW extra_float_digits") == .string("1"))
+        _ = try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        #expect(try session.scalar("SHOW TRANSACTION ISOLATION LEVEL") == .string("repeatable read"))
+        _ = try session.execute("SET TIME ZONE 'UTC'")
+        #expect(try session.scalar("SHOW TimeZone") == .string("UTC"))
+    }
+
+    @Test func resetRestoresStartupSettings() throws {
+        let session = try makeCatalogDatabase()
+        session.startupSettings = ["application_name": "app"]
+        _ = try session.execute("SET application_name = 'changed'")
+        _ = try session.execute("RESET ALL")
+        #expect(try session.scalar("SHOW application_name") == .string("app"))
+        _ = try session.execute("SET application_name = 'again'; DISCARD ALL")
+        #expect(try session.scalar("SHOW application_name") == .string("app"))
+    }
+
+    @Test func unknownSettingFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SHOW no_such_setting") }
+        #expect(error?.state.code == "42704")
+        let fromFunction = #expect(throws: TeleError.self) { _ = try session.execute("SELECT current_setting('nope')") }
+        #expect(fromFunction?.state.code == "42704")
+        #expect(try session.scalar("SELECT current_setting('nope', true)") == .null)
+    }
+
+    @Test func setConfigChangesSetting() throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar("SELECT set_config('statement_timeout', '5s', false)") == .string("5s"))
+        #expect(try session.scalar("SHOW statement_timeout") == .string("5s"))
+    }
+
+    @Test func discardAllInTransactionFails() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("BEGIN")
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("DISCARD ALL") }
+        #expect(error?.state.code == "25001")
+    }
+
+    @Test func closeNamedCursorFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("CLOSE my_cursor") }
+        #expect(error?.state.code == "34000")
+    }
+
+    @Test(arguments: [
+        ("SELECT current_user", Value.string("teledb")),
+        ("SELECT session_user", .string("teledb")),
+        ("SELECT pg_catalog.current_database()", .string("teledb")),
+        ("SELECT current_schemas(true)", .string("{pg_catalog,public}")),
+        ("SELECT pg_is_in_recovery()", .boolean(false)),
+        ("SELECT has_table_privilege('pings', 'SELECT')", .boolean(true)),
+        ("SELECT pg_catalog.format_type(23, -1)", .string("integer")),
+        ("SELECT format_type(1114, NULL)", .string("timestamp without time zone")),
+        ("SELECT format_type(NULL, NULL)", .null),
+        ("SELECT 'int4'::regtype", .integer(23)),
+        ("SELECT 25::regtype::text", .string("text")),
+        ("SELECT to_regtype('hstore')", .null),
+        ("SELECT 'pings'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'pings')", .boolean(true)),
+        ("SELECT (SELECT oid FROM pg_class WHERE relname = 'pings')::regclass", .string("pings")),
+        ("SELECT array_to_string('{a,b,NULL}', ',')", .string("a,b")),
+        ("SELECT array_to_string(ARRAY['x', 'y'], '-')", .string("x-y")),
+        ("SELECT 'r' = ANY (ARRAY['r', 'p'])", .boolean(true)),
+        ("SELECT 'v' = ANY ('{r,p}'::text[])", .boolean(false)),
+        ("SELECT 'v' <> ALL ('{r,p}'::text[])", .boolean(true)),
+        ("SELECT 23 = ANY ('{16,23}'::oid[])", .boolean(true)),
+        ("SELECT ('{5,7}'::int2[])[2] + 1", .integer(8)),
+        ("SELECT quote_ident('Mixed Case')", .string("\"Mixed Case\"")),
+        ("SELECT array(SELECT relname FROM pg_class WHERE relnamespace = 2200 ORDER BY 1)",
+         .string("{linux_pings,metrics,pings}")),
+        ("SELECT count(*) FROM generate_series(1, 5) s WHERE s > 2", .integer(3)),
+    ])
+    func systemFunction(_ sql: String, _ expected: Value) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar(sql) == expected)
+    }
+
+    @Test func unknownRegclassFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SELECT 'nope'::regclass") }
+        #expect(error?.state.code == "42P01")
+    }
+
+    @Test func typeOIDsMatchPostgreSQL() throws {
+        let session = try makeCatalogDatabase()
+        let rows = try session.execute(
+            """
+            SELECT a.attname, a.atttypid FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid
+            WHERE c.relname = 'metrics' ORDER BY a.attnum
+            """
+        ).last?.rows ?? []
+        let expected: [(String, Int64)] = [("name", 25), ("v", 701), ("d", 1082), ("n", 23), ("s", 21), ("b", 16), ("r", 700)]
+        #expect(rows.map { $0[0] } == expected.map { .string($0.0) })
+        #expect(rows.map { $0[1] } == expected.map { .integer($0.1) })
+        let types = try session.execute("SELECT typname FROM pg_type WHERE oid IN (20, 114, 1184, 1186) ORDER BY oid").last?.rows
+        #expect(types == [[.string("int8")], [.string("json")], [.string("timestamptz")], [.string("interval")]])
+    }
+
+    @Test func userTableShadowsNoCatalogTable() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("CREATE TABLE pg_type (x INTEGER); INSERT INTO pg_type VALUES (7)")
+        #expect(try session.count("SELECT count(*) FROM pg_type WHERE typname = 'int4'") == 1)
+        #expect(try session.scalar("SELECT x FROM public.pg_type") == .integer(7))
+    }
+
+    @Test func informationSchemaListsTablesAndColumns() throws {
+        let session = try makeCatalogDatabase()
+        let tables = try session.execute(
+            "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1"
+        ).last?.rows
+        #expect(tables == [
+            [.string("linux_pings"), .string("VIEW")], [.string("metrics"), .string("BASE TABLE")],
+            [.string("pings"), .string("BASE TABLE")],
+        ])
+        let columns = try session.execute(
+            """
+            SELECT column_name, data_type, is_nullable FROM information_schema.columns
+            WHERE table_name = 'pings' ORDER BY ordinal_position
+            """
+        ).last?.rows
+        #expect(columns == [
+            [.string("id"), .string("bigint"), .string("NO")], [.string("os"), .string("text"), .string("YES")],
+            [.string("ts"), .string("timestamp without time zone"), .string("YES")],
+            [.string("hist"), .string("json"), .string("YES")],
+        ])
+        let schemata = try session.execute("SELECT schema_name FROM information_schema.schemata ORDER BY 1").last?.rows
+        #expect(schemata == [[.string("information_schema")], [.string("pg_catalog")], [.string("public")]])
+    }
+
+    @Test func catalogTablesStayOutOfShowTables() throws {
+        let session = try makeCatalogDatabase()
+        #expect(session.tableNames == ["metrics", "pings"])
+    }
+
+    @Test func settingsTableReflectsSession() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("SET application_name = 'grafana'")
+        let rows = try session.execute("SELECT setting, source FROM pg_settings WHERE name = 'application_name'").last?.rows
+        #expect(rows == [[.string("grafana"), .string("session")]])
+    }
+}
