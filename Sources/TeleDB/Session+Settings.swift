@@ -90,6 +90,19 @@ extension Session {
             // Sessions without a wire connection receive no notifications, so there is no
             // channel to stop listening on.
             return result("UNLISTEN")
+        case .savepoint, .releaseSavepoint:
+            // A savepoint that is never rolled back to changes nothing, which is how drivers
+            // such as psycopg 3 use them around catalog look-ups.
+            guard inTransaction else {
+                throw TeleError(
+                    SQLState("25P01"), "SAVEPOINT can only be used in transaction blocks", hint: "Run BEGIN first.")
+            }
+            if case .savepoint = command { return result("SAVEPOINT") }
+            return result("RELEASE")
+        case .rollbackToSavepoint(let name):
+            throw TeleError(
+                .featureNotSupported, "ROLLBACK TO SAVEPOINT \(name) is not supported",
+                hint: "The storage layer can only roll back a whole transaction; run ROLLBACK.")
         }
     }
 

@@ -1,7 +1,7 @@
 // Session statements that change no data: they reset settings, drop cursors and prepared
-// plans, or stop listening on notification channels.
+// plans, stop listening on notification channels, or mark savepoints.
 
-/// A RESET, DISCARD, CLOSE or UNLISTEN statement.
+/// A RESET, DISCARD, CLOSE, UNLISTEN or savepoint statement.
 public enum SessionCommand: Sendable, Equatable {
     /// `RESET name`, or `RESET ALL` when the name is nil.
     case reset(name: String?)
@@ -12,4 +12,10 @@ public enum SessionCommand: Sendable, Equatable {
     case closeCursor(name: String?)
     /// `UNLISTEN channel`, or `UNLISTEN *` when the channel is nil.
     case unlisten(channel: String?)
+    /// `SAVEPOINT name`.
+    case savepoint(name: String)
+    /// `RELEASE [SAVEPOINT] name`.
+    case releaseSavepoint(name: String)
+    /// `ROLLBACK [WORK | TRANSACTION] TO [SAVEPOINT] name`.
+    case rollbackToSavepoint(name: String)
 }

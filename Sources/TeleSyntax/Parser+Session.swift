@@ -5,7 +5,7 @@
 import TeleCore
 
 extension SyntaxParser {
-    /// Parses RESET, DISCARD, CLOSE or UNLISTEN at the current word.
+    /// Parses RESET, DISCARD, CLOSE, UNLISTEN, SAVEPOINT or RELEASE at the current word.
     mutating func parseSessionCommand() throws -> Statement {
         let keyword = advance()
         switch keyword.value {
@@ -21,6 +21,11 @@ extension SyntaxParser {
                     hint: "Write DISCARD ALL, DISCARD PLANS, DISCARD SEQUENCES or DISCARD TEMP.")
             }
             return .sessionCommand(.discard(target == "temporary" ? "temp" : target))
+        case "savepoint":
+            return .sessionCommand(.savepoint(name: try parseIdentifier(allowKeywords: true, expected: "a savepoint name")))
+        case "release":
+            _ = consumeWord("savepoint")
+            return .sessionCommand(.releaseSavepoint(name: try parseIdentifier(allowKeywords: true, expected: "a savepoint name")))
         case "close":
             if consumeWord("all") { return .sessionCommand(.closeCursor(name: nil)) }
             return .sessionCommand(.closeCursor(name: try parseIdentifier(expected: "a cursor name or ALL")))
@@ -28,6 +33,13 @@ extension SyntaxParser {
             if consumeSymbol("*") { return .sessionCommand(.unlisten(channel: nil)) }
             return .sessionCommand(.unlisten(channel: try parseIdentifier(allowKeywords: true, expected: "a channel name or *")))
         }
+    }
+
+    /// Parses `TO [SAVEPOINT] name` after ROLLBACK, or returns nil when TO does not follow.
+    mutating func parseRollbackToSavepoint() throws -> Statement? {
+        guard consumeWord("to") else { return nil }
+        _ = consumeWord("savepoint")
+        return .sessionCommand(.rollbackToSavepoint(name: try parseIdentifier(allowKeywords: true, expected: "a savepoint name")))
     }
 
     /// Reads the multi-word settings PostgreSQL accepts in SHOW and RESET, such as

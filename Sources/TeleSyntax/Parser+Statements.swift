@@ -47,9 +47,10 @@ extension SyntaxParser {
         case "rollback", "abort":
             advance()
             if !consumeWord("transaction") { _ = consumeWord("work") }
+            if token.value == "rollback", let toSavepoint = try parseRollbackToSavepoint() { return toSavepoint }
             return .rollback
         case "set": return try parseSet()
-        case "reset", "discard", "close", "unlisten": return try parseSessionCommand()
+        case "reset", "discard", "close", "unlisten", "savepoint", "release": return try parseSessionCommand()
         case "refresh": return try parseRefreshMaterializedView()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")

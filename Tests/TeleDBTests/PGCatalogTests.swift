@@ -185,3 +185,26 @@ import TelePlanner
         #expect(rows == [[.string("grafana"), .string("session")]])
     }
 }
+
+@Suite struct PGSavepointTests {
+    @Test func savepointAndReleaseInTransaction() throws {
+        let session = try makeCatalogDatabase()
+        let results = try session.execute(
+            "BEGIN; SAVEPOINT \"_pg3_1\"; SELECT count(*) FROM pg_type; RELEASE \"_pg3_1\"; RELEASE SAVEPOINT \"_pg3_1\"; COMMIT")
+        #expect(results.map(\.commandTag) == ["BEGIN", "SAVEPOINT", "SELECT 1", "RELEASE", "RELEASE", "COMMIT"])
+    }
+
+    @Test func savepointOutsideTransactionFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SAVEPOINT s") }
+        #expect(error?.state.code == "25P01")
+    }
+
+    @Test func rollbackToSavepointIsRejected() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("BEGIN; SAVEPOINT s")
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("ROLLBACK TO SAVEPOINT s") }
+        #expect(error?.state.code == "0A000")
+        #expect(session.inTransaction)
+    }
+}
