@@ -149,6 +149,7 @@ enum PGCatalogTables {
             ("seqrelid", oid), ("seqtypid", oid), ("seqstart", oid), ("seqincrement", oid), ("seqmax", oid),
             ("seqmin", oid), ("seqcache", oid), ("seqcycle", bool),
         ],
+        "pg_auth_members": [("oid", oid), ("roleid", oid), ("member", oid), ("grantor", oid), ("admin_option", bool)],
         "pg_foreign_table": [("ftrelid", oid), ("ftserver", oid), ("ftoptions", text)],
         "pg_partitioned_table": [
             ("partrelid", oid), ("partstrat", text), ("partnatts", int2), ("partdefid", oid), ("partattrs", text),

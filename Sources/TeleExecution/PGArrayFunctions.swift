@@ -63,6 +63,13 @@ extension ScalarFunctionRegistry {
             }
         ]
         catalog["quote_ident"] = [text1 { .string(PGArrayText.quoteIdentifier($0)) }]
+        catalog["pg_size_pretty"] = [
+            FunctionOverload(parameters: [.bigint], returnType: .varchar) { arguments, count in
+                try rowKernel(arguments, count: count, returnType: .varchar) { values in
+                    .string(PGArrayText.prettySize(values[0].int64Value))
+                }
+            }
+        ]
     }
 }
 
@@ -112,6 +119,22 @@ public enum PGArrayText {
             return "\"" + escaped + "\""
         }
         return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    /// Formats a byte count as PostgreSQL 15's pg_size_pretty() does: bytes below 10240,
+    /// then the first of kB, MB, GB, TB and PB whose value stays below 10240, rounded half
+    /// away from zero.
+    public static func prettySize(_ bytes: Int64) -> String {
+        let limit: Int64 = 10 * 1024
+        if abs(bytes) < limit { return "\(bytes) bytes" }
+        // The value keeps one extra low bit, so it is compared with twice the limit and then
+        // halved with rounding.
+        var size = bytes >> 9
+        for unit in ["kB", "MB", "GB", "TB"] {
+            if abs(size) < limit * 2 - 1 { return "\((size + (size < 0 ? -1 : 1)) / 2) \(unit)" }
+            size >>= 10
+        }
+        return "\((size + (size < 0 ? -1 : 1)) / 2) PB"
     }
 
     /// Double-quotes an identifier unless it is lower-case letters, digits and underscores

@@ -57,6 +57,9 @@ extension BindContext {
             return .constant(.integer(environment?.startTime ?? 0), type: .timestamp)
         case "pg_is_in_recovery", "pg_relation_is_publishable":
             return .constant(.boolean(false), type: .boolean)
+        case "pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size", "pg_database_size":
+            // NOTE: TeleDB does not account storage per table, so sizes are unknown (NULL).
+            return .constant(.null, type: .bigint)
         case "pg_advisory_unlock_all":
             // Returns void in PostgreSQL; TeleDB takes no advisory locks, so there is none to free.
             return text(nil)

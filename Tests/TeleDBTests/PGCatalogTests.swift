@@ -208,3 +208,15 @@ import TelePlanner
         #expect(session.inTransaction)
     }
 }
+
+@Suite struct PGSizeTests {
+    // Expected strings are PostgreSQL 15's output for the same numbers.
+    @Test(arguments: [
+        (Int64(0), "0 bytes"), (10239, "10239 bytes"), (10240, "10 kB"), (1_000_000, "977 kB"),
+        (20_971_520, "20 MB"), (-20_971_520, "-20 MB"), (1_099_511_627_776, "1024 GB"),
+    ])
+    func prettySize(_ bytes: Int64, _ expected: String) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar("SELECT pg_size_pretty(\(bytes)::bigint)") == .string(expected))
+    }
+}

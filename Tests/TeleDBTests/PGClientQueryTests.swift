@@ -35,7 +35,10 @@ struct ClientQuery: CustomStringConvertible {
                 .string(String($0.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()))
             }
         }
-        let sql = text.replacingOccurrences(of: "{{oid:pings}}", with: String(PGCatalogIDs.relationOID(named: "pings")))
+        var sql = text
+        for relation in ["pings", "linux_pings"] {
+            sql = sql.replacingOccurrences(of: "{{oid:\(relation)}}", with: String(PGCatalogIDs.relationOID(named: relation)))
+        }
         return ClientQuery(name: name, sql: sql, parameters: parameters)
     }
 }
@@ -115,6 +118,24 @@ extension Session {
         #expect(rows.map { $0[1] } == ["bigint", "text", "timestamp without time zone", "json"].map(Value.string))
         #expect(rows.map { $0[3] } == [true, false, false, false].map(Value.boolean))
         #expect(rows.allSatisfy { $0[2] == .null && $0[4] == .null })
+    }
+
+    @Test func psqlDescribesViewColumns() throws {
+        let session = try makeCatalogDatabase()
+        let rows = try session.runClientQuery(try ClientQuery.load("psql_d_view_columns")).rows
+        #expect(rows.map { $0[0] } == [.string("id"), .string("os")])
+        #expect(rows.map { $0[1] } == [.string("bigint"), .string("text")])
+        let info = try session.runClientQuery(try ClientQuery.load("psql_d_view_info")).rows
+        #expect(info.first?[1] == .string("v"))
+    }
+
+    @Test func psqlListsRolesAndViews() throws {
+        let session = try makeCatalogDatabase()
+        let roles = try session.runClientQuery(try ClientQuery.load("psql_du")).rows
+        #expect(roles.map { $0[0] } == [.string("teledb")])
+        #expect(roles.first?[1] == .boolean(true))
+        let views = try session.runClientQuery(try ClientQuery.load("psql_dv")).rows
+        #expect(views.map { $0[1] } == [.string("linux_pings")])
     }
 
     @Test func psqlReadsTableProperties() throws {
