@@ -235,7 +235,7 @@ extension Session {
     }
 
     func describe(query: SelectStatement) throws -> StatementResult {
-        let planned = try Planner(snapshot: readSnapshot).plan(query)
+        let planned = try Planner(snapshot: catalogSnapshot(readSnapshot)).plan(query)
         return describeColumns(planned.columns.map { ($0.name, $0.type, true) })
     }
 

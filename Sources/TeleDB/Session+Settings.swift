@@ -25,6 +25,16 @@ extension Session {
             backendPID: Int64(backendProcessID))
     }
 
+    /// Plans a query without running it and returns its result columns, for a wire server's
+    /// Describe message. Catalog tables resolve as they do when the query runs.
+    ///
+    /// - Throws: `TeleError` for the binding errors running the query would raise.
+    public func resultColumns(of query: SelectStatement, parameters: [Value] = []) throws -> [ResultColumn] {
+        let snapshot = catalogSnapshot(readSnapshot)
+        let planned = try Planner(snapshot: snapshot).plan(query, parameters: parameters)
+        return planned.columns.map { ResultColumn(name: $0.name, type: $0.type) }
+    }
+
     /// Stores the settings set_config() changed while `snapshot` was planned against.
     func keepRecordedSettings(of snapshot: CatalogSnapshot) {
         let recorded = snapshot.recordedSettings.withLock { $0 }

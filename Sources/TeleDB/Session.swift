@@ -204,7 +204,7 @@ public final class Session {
                 planText = "MaterializedView \(answer.view)\n" + (try Planner(snapshot: readSnapshot).explain(answer.query))
                     .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
             } else {
-                planText = try Planner(snapshot: readSnapshot).explain(query)
+                planText = try Planner(snapshot: catalogSnapshot(readSnapshot)).explain(query)
             }
         case .insert(let insert):
             guard case .query(let query) = insert.source else {

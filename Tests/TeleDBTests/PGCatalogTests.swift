@@ -6,6 +6,7 @@ import Testing
 import TeleCore
 import TeleDB
 import TelePlanner
+import TeleSyntax
 
 @Suite struct PGCatalogTests {
     @Test(arguments: [
@@ -218,5 +219,24 @@ import TelePlanner
     func prettySize(_ bytes: Int64, _ expected: String) throws {
         let session = try makeCatalogDatabase()
         #expect(try session.scalar("SELECT pg_size_pretty(\(bytes)::bigint)") == .string(expected))
+    }
+}
+
+@Suite struct PGDescribeTests {
+    @Test func resultColumnsOfCatalogQuery() throws {
+        let session = try makeCatalogDatabase()
+        guard case .select(let query)? = try TeleSyntax.Parser.parse("SELECT oid, relname, relkind FROM pg_class").first else {
+            Issue.record("the query did not parse as a SELECT")
+            return
+        }
+        let columns = try session.resultColumns(of: query)
+        #expect(columns.map(\.name) == ["oid", "relname", "relkind"])
+        #expect(columns.map(\.type) == [.bigint, .varchar, .varchar])
+    }
+
+    @Test func explainSeesCatalogTables() throws {
+        let session = try makeCatalogDatabase()
+        let plan = try session.execute("EXPLAIN SELECT relname FROM pg_catalog.pg_class").last?.rows ?? []
+        #expect(plan.contains { $0.first?.text?.contains("pg_class") == true })
     }
 }
