@@ -69,7 +69,7 @@ final class CatalogSnapshot: CatalogEnvironment {
         recordedSettings.withLock { $0[name] = value }
     }
 
-    /// Splits `schema.name` at its first dot; a name without one has no schema.
+    /// Splits `schema.name` at its first dot. A name without a dot has no schema.
     static func split(_ name: String) -> (schema: String?, name: String) {
         guard let dot = name.firstIndex(of: ".") else { return (nil, name) }
         return (String(name[..<dot]), String(name[name.index(after: dot)...]))
@@ -107,7 +107,7 @@ struct CatalogTableBuilder {
         self.columns = columns.map { ColumnSchema(name: $0.0, type: $0.1) }
     }
 
-    /// Appends a row; its values must follow the column order.
+    /// Appends a row whose values follow the column order.
     mutating func append(_ row: [Value]) {
         precondition(row.count == columns.count, "catalog table \(name) got a row of \(row.count) values for \(columns.count) columns")
         rows.append(row)

@@ -62,7 +62,7 @@ extension CatalogSnapshot {
         return ids
     }
 
-    /// The columns of a view, found by planning its query; none when it no longer plans.
+    /// Returns the columns of a view by planning its query, or none when it no longer plans.
     private func viewColumns(_ name: String) -> [ColumnSchema] {
         guard let view = base.view(name), case .select(let query)? = try? Parser.parse(view.sql).first,
             let planned = try? Planner(snapshot: base).plan(query)

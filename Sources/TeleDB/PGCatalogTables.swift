@@ -1,6 +1,6 @@
-// The emulated `pg_catalog` tables: their columns as PostgreSQL 15 declares them (types
-// mapped onto TeleDB's: oid to BIGINT, name and "char" to VARCHAR, arrays to array text
-// such as `{a,b}`) and their rows, built from the live catalog each time a query names them.
+// The emulated `pg_catalog` tables: their columns as PostgreSQL 15 declares them, and their
+// rows, built from the live catalog each time a query names them. Column types are mapped
+// onto TeleDB's: oid to BIGINT, name and "char" to VARCHAR, arrays to array text (`{a,b}`).
 // Tables for objects TeleDB does not have (indexes, constraints, policies, functions,
 // publications) have their columns and no rows, so client queries over them bind and
 // return nothing.

@@ -10,7 +10,7 @@ import TeleStorage
 import TeleSyntax
 
 extension Session {
-    /// The value of a setting as SHOW reports it, or nil for a name TeleDB does not know.
+    /// Returns the value of a setting as SHOW reports it, or nil for a name TeleDB does not know.
     public func setting(_ name: String) -> String? {
         let key = name.lowercased()
         return settings[key] ?? CatalogSettings.defaults[key]
@@ -68,8 +68,8 @@ extension Session {
             vectors: [nameColumn.finish(), valueColumn.finish()])
     }
 
-    /// Stores a setting. Any name is accepted, as PostgreSQL accepts any name with a dot
-    /// and TeleDB ignores the ones it does not use; ON and OFF are stored as `on` and `off`.
+    /// Stores a setting. Any name is accepted, because drivers set standard settings that
+    /// TeleDB does not use. ON and OFF are stored as `on` and `off`.
     func set(_ name: String, _ value: TeleSyntax.Expression) throws -> StatementResult {
         let bound = try Planner(snapshot: readSnapshot).bindExpression(value, over: nil, alias: nil)
         let constant = try ExpressionEvaluator.evaluateConstant(bound)
@@ -90,6 +90,8 @@ extension Session {
             return result("RESET")
         case .discard(let target):
             return try discard(target)
+        case .transactionModes:
+            return result("SET")
         case .closeCursor(let name?):
             throw TeleError(
                 SQLState("34000"), "cursor \"\(name)\" does not exist",
@@ -126,9 +128,6 @@ extension Session {
             }
             settings = startupSettings
             return result("DISCARD ALL")
-        case "nothing":
-            // `SET TRANSACTION READ WRITE` and other modes TeleDB does not store.
-            return result("SET")
         default:
             // TeleDB keeps no plans, sequences or temporary tables between statements.
             return result("DISCARD \(target.uppercased())")

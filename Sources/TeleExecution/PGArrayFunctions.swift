@@ -22,7 +22,7 @@ extension ScalarFunctionRegistry {
                 }
             },
         ]
-        // `needle = ANY (array)`: NULL when the array is NULL or holds a NULL and no match,
+        // `needle = ANY (array)`: NULL when the array is NULL, or contains a NULL and no match,
         // as in PostgreSQL.
         catalog["pg_array_contains"] = [
             FunctionOverload(parameters: [.varchar, .varchar], returnType: .boolean) { arguments, count in
@@ -75,7 +75,7 @@ extension ScalarFunctionRegistry {
 
 /// Reading and writing PostgreSQL's text form of one-dimensional arrays.
 public enum PGArrayText {
-    /// Splits `{a,"b c",NULL}` into its elements; an unquoted NULL is nil. Text without
+    /// Splits `{a,"b c",NULL}` into its elements, with nil for an unquoted NULL. Text without
     /// braces is read as a one-element array, so a scalar compares like `ARRAY[scalar]`.
     public static func elements(of text: String) -> [String?] {
         let scalars = Array(text.unicodeScalars)

@@ -11,7 +11,7 @@ import TeleExecution
 import TeleSyntax
 
 extension BindContext {
-    /// The TeleDB type that stands for a catalog type name, or nil for other names.
+    /// Returns the TeleDB type that represents a catalog type name, or nil for other names.
     static func catalogType(named name: String) -> DataType? {
         if name.hasSuffix("[]") { return .varchar }
         switch name {
@@ -87,6 +87,7 @@ extension BindContext {
     {
         guard case .function(let call) = right.kind, call.name == "any" || call.name == "all", call.arguments.count == 1
         else { return nil }
+
         let isAny = call.name == "any"
         let argument = call.arguments[0]
         switch argument.kind {
@@ -105,6 +106,7 @@ extension BindContext {
         default:
             break
         }
+
         let array = try bind(argument)
         guard array.type == .varchar else {
             // A scalar compares as a one-element array.
@@ -115,10 +117,11 @@ extension BindContext {
                 .featureNotSupported, "only = and <> are supported with ANY or ALL over an array",
                 hint: "Compare with = ANY (array).", position: position)
         }
+
         let needle = try TypeCoercion.coerce(try bind(left), to: .varchar, position: left.position)
         let contains = try applyFunction("pg_array_contains", [array, needle], position: position)
-        // `x = ANY (a)` is "a contains x"; `x <> ALL (a)` is its negation; `x <> ANY` and
-        // `x = ALL` hold for arrays of one distinct value only and are not supported.
+        // `x = ANY (a)` is "a contains x", and `x <> ALL (a)` is its negation. `x <> ANY` and
+        // `x = ALL` would need the array's distinct values, so they are not supported.
         if op == .equal && isAny { return contains }
         if op == .notEqual && !isAny { return .not(contains) }
         throw TeleError(
@@ -148,7 +151,7 @@ extension BindContext {
         return result
     }
 
-    /// Binds `array[i]`; elements of the catalog's integer arrays come back as BIGINT.
+    /// Binds `array[i]`. Elements of the catalog's integer arrays come back as BIGINT.
     func bindArrayElement(_ call: FunctionCall, position: SourcePosition) throws -> BoundExpression {
         let arguments = try call.arguments.map { try bind($0) }
         let element = try applyFunction("array_element", arguments, position: position)

@@ -1,6 +1,6 @@
-// What the catalog emulation needs to know about the session and PostgreSQL's fixed object
-// identifiers: the session's settings and user, the type OIDs that clients hard-code, and
-// the OIDs TeleDB gives its tables and namespaces.
+// The session state and the object identifiers the catalog emulation reads: the session's
+// settings and user, the PostgreSQL type OIDs that clients hard-code, and the OIDs TeleDB
+// gives its tables and namespaces.
 //
 // Table OIDs are derived from the table name by a 32-bit FNV-1a hash, so they are stable
 // across processes and restarts, change when a table is renamed, and could collide for two
@@ -12,10 +12,10 @@ import TeleStorage
 /// A snapshot that also carries the session state that catalog functions such as
 /// current_setting() and current_user read. The database facade plans against one.
 public protocol CatalogEnvironment: Snapshot {
-    /// The value of a setting by lower-cased name, or nil when the session never set it
-    /// and it has no default.
+    /// Returns the session's value of a setting by lower-cased name, or nil when the session
+    /// never set it.
     func setting(_ name: String) -> String?
-    /// Stores a setting for set_config(); the session keeps it after the statement.
+    /// Stores a setting for set_config(). The session keeps it after the statement.
     func recordSetting(_ name: String, value: String)
     var userName: String { get }
     var databaseName: String { get }
@@ -31,7 +31,7 @@ public struct PGTypeInfo: Sendable {
     public var oid: Int64
     /// typname, such as `int4` or `_text`.
     public var name: String
-    /// What format_type() and `::regtype::text` print, such as `integer` or `text[]`.
+    /// The name format_type() and `::regtype::text` print, such as `integer` or `text[]`.
     public var formatted: String
     /// typlen: the byte size, or -1 for variable-length types.
     public var length: Int64
@@ -99,8 +99,9 @@ public enum PGCatalogIDs {
         PGTypeInfo(oid: 2278, name: "void", formatted: "void", length: 4, category: "P", element: 0, array: 0),
     ]
 
-    /// The PostgreSQL type OID of a TeleDB type, as RowDescription and pg_attribute report it.
-    /// VARCHAR is text (25) because TeleDB strings have no length limit; HISTOGRAM is json (114).
+    /// Returns the PostgreSQL type OID of a TeleDB type, as RowDescription and pg_attribute
+    /// report it. VARCHAR is text (25) because TeleDB strings have no length limit, and
+    /// HISTOGRAM is json (114).
     public static func typeOID(of type: DataType) -> Int64 {
         switch type {
         case .boolean: return 16
@@ -117,7 +118,7 @@ public enum PGCatalogIDs {
         }
     }
 
-    /// The OID of a table or view by name, as pg_class.oid reports it.
+    /// Returns the OID of a table or view by name, as pg_class.oid reports it.
     public static func relationOID(named name: String) -> Int64 {
         var hash: UInt32 = 2_166_136_261
         for byte in name.utf8 {
@@ -128,13 +129,13 @@ public enum PGCatalogIDs {
         return 16_384 + Int64(hash % UInt32(Int32.max - 16_384))
     }
 
-    /// The type row with this OID, if pg_type lists it.
+    /// Returns the pg_type row with this OID, or nil when pg_type does not list it.
     public static func type(oid: Int64) -> PGTypeInfo? {
         types.first { $0.oid == oid }
     }
 
-    /// The type row for a name as `::regtype` and to_regtype() accept it: typname, the
-    /// formatted name, or a TeleDB type name.
+    /// Returns the pg_type row for a name as `::regtype` and to_regtype() accept it: typname,
+    /// the formatted name, or a TeleDB type name.
     public static func type(named text: String) -> PGTypeInfo? {
         var name = text.lowercased()
         if name.hasPrefix("pg_catalog.") { name.removeFirst("pg_catalog.".count) }

@@ -1,8 +1,8 @@
 // Binding of the PostgreSQL system functions that client catalog queries call: version(),
-// current_setting(), current_user, format_type(), pg_table_is_visible() and the rest. Most
-// return a constant for the session (TeleDB has one schema, one user and no privileges), so
-// they bind to constants; those that map an OID to a name bind to a CASE over the known
-// OIDs. The session state comes from the snapshot when it is a `CatalogEnvironment`.
+// current_setting(), current_user, format_type(), pg_table_is_visible() and the rest.
+// TeleDB has one schema, one user and no privileges, so most of them bind to constants.
+// Those that map an OID to a name bind to a CASE over the known OIDs. The session state
+// comes from the snapshot when it is a `CatalogEnvironment`.
 
 import TeleCore
 import TeleExecution
@@ -61,7 +61,7 @@ extension BindContext {
             // NOTE: TeleDB does not account storage per table, so sizes are unknown (NULL).
             return .constant(.null, type: .bigint)
         case "pg_advisory_unlock_all":
-            // Returns void in PostgreSQL; TeleDB takes no advisory locks, so there is none to free.
+            // Returns void in PostgreSQL. TeleDB takes no advisory locks, so there is none to free.
             return text(nil)
         case "format_type":
             try expectArguments(call, 2...2, position: position)
@@ -129,8 +129,8 @@ extension BindContext {
         return .caseWhen(branches: branches, elseResult: fallback, type: .varchar)
     }
 
-    /// The OID of a relation named as `'name'::regclass` accepts it: optionally schema-qualified
-    /// and double-quoted.
+    /// Returns the OID of a relation named as `'name'::regclass` accepts it, optionally
+    /// schema-qualified and double-quoted, or nil when no relation has that name.
     func relationOID(_ text: String) -> Int64? {
         var name = text
         for prefix in ["pg_catalog.", "public.", "information_schema."] where name.hasPrefix(prefix) {
@@ -186,7 +186,7 @@ extension BindContext {
 
 /// Session settings as the catalog emulation reports them.
 public enum CatalogSettings {
-    /// What version() returns. Clients such as SQLAlchemy read the major version from
+    /// The text of version(). Clients such as SQLAlchemy read the major version from
     /// "PostgreSQL 15.0", so the text starts the way PostgreSQL's does.
     public static let versionText = "PostgreSQL 15.0 (TeleDB) on x86_64-pc-linux-gnu, 64-bit"
     public static let defaultUser = "teledb"
@@ -209,7 +209,7 @@ public enum CatalogSettings {
         "escape_string_warning": "on", "check_function_bodies": "on", "client_min_messages": "notice",
     ]
 
-    /// The value of a setting: the session's own, else the default.
+    /// Returns the value of a setting: the session's own, else the default.
     public static func value(of name: String, in environment: (any CatalogEnvironment)?) -> String? {
         let key = name.lowercased()
         return environment?.setting(key) ?? defaults[key]

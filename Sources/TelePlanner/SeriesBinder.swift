@@ -24,6 +24,7 @@ extension BindContext {
             scope = saved
             clause = savedClause
         }
+
         var parts: [BoundExpression] = []
         for argument in arguments {
             let bound = try bind(argument)
@@ -41,6 +42,7 @@ extension BindContext {
             packed = try applyFunction("||", [packed, text(",")], position: position)
             packed = try applyFunction("||", [packed, part], position: position)
         }
+
         let name = alias ?? "generate_series"
         let function = TableFunctionRegistry.generateSeries(columnName: name)
         let plan = LogicalPlan.tableFunction(input, function: function, argument: packed)

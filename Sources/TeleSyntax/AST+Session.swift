@@ -6,8 +6,11 @@ public enum SessionCommand: Sendable, Equatable {
     /// `RESET name`, or `RESET ALL` when the name is nil.
     case reset(name: String?)
     /// `DISCARD ALL`, `DISCARD PLANS`, `DISCARD SEQUENCES` or `DISCARD TEMP`, by the lower-cased
-    /// word; "nothing" for a `SET TRANSACTION` that sets no isolation level.
+    /// word.
     case discard(String)
+    /// `SET TRANSACTION` with modes such as READ WRITE but no isolation level, which TeleDB
+    /// accepts without storing them.
+    case transactionModes
     /// `CLOSE name`, or `CLOSE ALL` when the name is nil.
     case closeCursor(name: String?)
     /// `UNLISTEN channel`, or `UNLISTEN *` when the channel is nil.

@@ -85,7 +85,7 @@ extension SyntaxParser {
             return nil
         }
         try expectWord("transaction")
-        // Every transaction mode is accepted; only the isolation level is stored.
+        // Every transaction mode is accepted, but only the isolation level is stored.
         var level: String?
         repeat {
             if consumeWord("isolation") {
@@ -103,7 +103,7 @@ extension SyntaxParser {
                 throw unexpected(hint: "Write ISOLATION LEVEL, READ ONLY, READ WRITE or DEFERRABLE.")
             }
         } while consumeSymbol(",") || current.kind == .word
-        guard let level else { return .sessionCommand(.discard("nothing")) }
+        guard let level else { return .sessionCommand(.transactionModes) }
         return .set(name: name, value: Expression(.literal(.string(level)), at: at))
     }
 

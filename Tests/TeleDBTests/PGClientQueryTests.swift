@@ -1,6 +1,6 @@
 // Runs the catalog queries that psql 15, asyncpg 0.32, psycopg and SQLAlchemy 2.1 send,
 // captured from a PostgreSQL 15 statement log into Fixtures/pg_client_queries, through a
-// session over a database with a few tables, and checks the answers clients rely on.
+// session over a database with a few tables, and checks the values clients rely on.
 
 import Foundation
 import Testing
@@ -20,13 +20,13 @@ struct ClientQuery: CustomStringConvertible {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/pg_client_queries")
 
-    /// Every fixture, sorted by name; empty when the folder is missing.
+    /// Every fixture, sorted by name, or none when the folder is missing.
     static var all: [ClientQuery] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".sql") }.sorted().compactMap { try? load(String($0.dropLast(4))) }
     }
 
-    /// Reads `name.sql`; a `-- parameters: 'a', 'b'` line gives the values of $1, $2, ...
+    /// Reads `name.sql`. A `-- parameters: 'a', 'b'` line gives the values of $1, $2, ...
     static func load(_ name: String) throws -> ClientQuery {
         let text = try String(contentsOf: folder.appendingPathComponent(name + ".sql"), encoding: .utf8)
         var parameters: [Value] = []
@@ -43,7 +43,7 @@ struct ClientQuery: CustomStringConvertible {
     }
 }
 
-/// A database with a table of every kind of column, a second table and a view.
+/// Creates a database with a table of every kind of column, a second table and a view.
 func makeCatalogDatabase() throws -> Session {
     let session = Database.inMemory().connect()
     _ = try session.execute(
