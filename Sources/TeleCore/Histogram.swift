@@ -3,7 +3,8 @@
 // A ping sends `histogram_type`, `range` [low, high], `bucket_count`, `sum` and `values`, a
 // sparse map from a bucket's lower bound to its count. TeleDB stores the same facts, with the
 // sparse buckets sorted by lower bound, plus the number of histograms merged into this one
-// (1 for a histogram read from one ping).
+// (1 for a histogram read from one ping). A histogram built with BOUNDARIES(ARRAY[...]) has
+// no rule that derives its bounds from a range, so it also carries every bucket's bound.
 
 /// The bucketing kind of a histogram, with Firefox's `histogram_type` codes as raw values.
 public enum HistogramKind: Int, Hashable, Sendable, CaseIterable {
@@ -13,6 +14,9 @@ public enum HistogramKind: Int, Hashable, Sendable, CaseIterable {
     case flag = 3
     case count = 4
     case categorical = 5
+    /// Bucket bounds the user listed with BOUNDARIES(ARRAY[...]). Firefox has no such kind;
+    /// the code 6 is TeleDB's own.
+    case custom = 6
 
     public var name: String {
         switch self {
@@ -22,6 +26,7 @@ public enum HistogramKind: Int, Hashable, Sendable, CaseIterable {
         case .flag: return "flag"
         case .count: return "count"
         case .categorical: return "categorical"
+        case .custom: return "custom"
         }
     }
 
@@ -45,12 +50,16 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
     public var bucketCounts: [Int64]
     /// How many histograms were merged into this one.
     public var submissions: Int64
+    /// Every bucket's lower bound for the custom kind, starting with 0; empty for the kinds
+    /// whose bounds follow from `low`, `high` and `bucketCount`.
+    public var customBounds: [Int64]
 
     public init(
         kind: HistogramKind, low: Int64, high: Int64, bucketCount: Int32, sum: Int64,
-        bucketLowerBounds: [Int64], bucketCounts: [Int64], submissions: Int64 = 1
+        bucketLowerBounds: [Int64], bucketCounts: [Int64], submissions: Int64 = 1, customBounds: [Int64] = []
     ) {
         precondition(bucketLowerBounds.count == bucketCounts.count, "one count per bucket")
+        self.customBounds = customBounds
         self.kind = kind
         self.low = low
         self.high = high
@@ -61,6 +70,16 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
         self.submissions = submissions
     }
 
+    /// A histogram with `layout`'s kind, range and bounds and the given buckets.
+    public init(
+        layout: HistogramLayout, sum: Int64, bucketLowerBounds: [Int64], bucketCounts: [Int64], submissions: Int64 = 1
+    ) {
+        self.init(
+            kind: layout.kind, low: layout.low, high: layout.high, bucketCount: Int32(layout.bucketCount), sum: sum,
+            bucketLowerBounds: bucketLowerBounds, bucketCounts: bucketCounts, submissions: submissions,
+            customBounds: layout.kind == .custom ? layout.lowerBounds : [])
+    }
+
     /// The number of samples: the sum of the bucket counts.
     public var sampleCount: Int64 { bucketCounts.reduce(0, &+) }
 
@@ -68,6 +87,9 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
     /// `{"kind":"exponential","range":[1,10000],"bucket_count":50,"sum":7,"values":{"0":1,"5":2}}`.
     public var description: String {
         var text = "{\"kind\":\"\(kind.name)\",\"range\":[\(low),\(high)],\"bucket_count\":\(bucketCount)"
+        if kind == .custom {
+            text += ",\"bounds\":[" + customBounds.map(String.init).joined(separator: ",") + "]"
+        }
         text += ",\"sum\":\(sum),\"values\":{"
         for index in bucketLowerBounds.indices {
             if index > 0 { text += "," }

@@ -5,7 +5,8 @@
 // python_moztelemetry's `linear_buckets` and `exponential_buckets` compute them). Bucket 0
 // is the underflow bucket and starts at 0, bucket 1 starts at `low`, and the last bucket
 // starts at `high` and has no upper bound. Boolean, flag, count and categorical
-// histograms use the linear rule.
+// histograms use the linear rule. A custom layout takes its bounds from the user's list,
+// after the underflow bucket's 0.
 
 #if canImport(Glibc)
     import Glibc
@@ -26,6 +27,11 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
     ///
     /// - Throws: `TeleError` 22023 when the range or bucket count cannot form a layout.
     public init(kind: HistogramKind, low: Int64, high: Int64, bucketCount: Int) throws {
+        guard kind != .custom else {
+            throw TeleError(
+                .invalidParameterValue, "a custom histogram layout needs its bounds",
+                hint: "Write BOUNDARIES(ARRAY[b1, b2, ...]).")
+        }
         guard bucketCount >= 3, bucketCount <= 10_000 else {
             throw TeleError(
                 .invalidParameterValue, "invalid histogram bucket count \(bucketCount)",
@@ -50,16 +56,50 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A custom layout from ascending bounds: bucket 0 covers [0, first bound), each bound
+    /// starts a bucket, and the last bound's bucket has no upper bound. A leading 0 is the
+    /// underflow bucket's own bound and is not repeated.
+    ///
+    /// - Throws: `TeleError` 22023 for an empty, negative, unordered or oversized list.
+    public init(boundaries: [Int64]) throws {
+        let bounds = boundaries.first == 0 ? Array(boundaries.dropFirst()) : boundaries
+        guard !bounds.isEmpty, bounds.count < 10_000 else {
+            throw TeleError(
+                .invalidParameterValue, "invalid histogram boundaries: \(boundaries.count) bounds",
+                hint: "List between 1 and 9999 bucket bounds, for example BOUNDARIES(ARRAY[1, 10, 100]).")
+        }
+        for (previous, next) in zip([0] + bounds, bounds) where next <= previous {
+            throw TeleError(
+                .invalidParameterValue, "invalid histogram boundary \(next) after \(previous)",
+                hint: "List positive bounds in strictly ascending order.")
+        }
+        self.kind = .custom
+        self.low = bounds[0]
+        self.high = bounds[bounds.count - 1]
+        self.bucketCount = bounds.count + 1
+        self.lowerBounds = [0] + bounds
+    }
+
     /// The layout a histogram value was recorded with.
     ///
     /// - Throws: `TeleError` 22023 when the histogram's range or bucket count is invalid.
     public init(of histogram: Histogram) throws {
+        if histogram.kind == .custom {
+            try self.init(boundaries: histogram.customBounds)
+            return
+        }
         try self.init(
             kind: histogram.kind, low: histogram.low, high: histogram.high, bucketCount: Int(histogram.bucketCount))
     }
 
-    /// The layout as users write it, for example `exponential(1, 10000, 50)`.
-    public var description: String { "\(kind.name)(\(low), \(high), \(bucketCount))" }
+    /// The layout as users write it, for example `exponential(1, 10000, 50)` or
+    /// `boundaries(1, 10, 100)`.
+    public var description: String {
+        if kind == .custom {
+            return "boundaries(" + lowerBounds.dropFirst().map(String.init).joined(separator: ", ") + ")"
+        }
+        return "\(kind.name)(\(low), \(high), \(bucketCount))"
+    }
 
     /// Whether histograms of both layouts can be merged bucket by bucket.
     public func isCompatible(with other: HistogramLayout) -> Bool {

@@ -40,10 +40,24 @@ extension ExpressionEvaluator {
             }
             return Vector.bool(flags)
         case .inSubquery(let operandExpression, let negated):
-            let operand = try evaluate(operandExpression, chunk)
+            // The operand is evaluated only when some row's subquery returned rows, so an
+            // operand that fails to convert raises no error against an empty set.
+            var results: [SubqueryResult] = []
+            results.reserveCapacity(count)
+            var anyRows = false
+            for row in 0..<count {
+                let result = try result(forRow: row)
+                if case .values(_, _, false) = result { anyRows = true }
+                results.append(result)
+            }
+            let operand = anyRows ? try evaluate(operandExpression, chunk) : nil
             var builder = VectorAccumulator(type: .boolean)
             for row in 0..<count {
-                guard case .values(let values, let hasNull, let isEmpty) = try result(forRow: row) else { continue }
+                guard case .values(let values, let hasNull, let isEmpty) = results[row] else { continue }
+                guard let operand, !isEmpty else {
+                    builder.appendBool(negated)
+                    continue
+                }
                 let value = operand.value(at: row)
                 // IN is false over an empty set, else NULL when the operand or a member is NULL
                 // and no member matches.

@@ -133,9 +133,7 @@ final class HistogramBuildState: AggregateState {
             }
             builder.append(
                 .histogram(
-                    Histogram(
-                        kind: layout.kind, low: layout.low, high: layout.high, bucketCount: Int32(layout.bucketCount),
-                        sum: sums[group], bucketLowerBounds: bounds, bucketCounts: values)))
+                    Histogram(layout: layout, sum: sums[group], bucketLowerBounds: bounds, bucketCounts: values)))
         }
         return builder.finish()
     }

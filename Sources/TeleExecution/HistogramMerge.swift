@@ -74,19 +74,23 @@ final class HistogramMergeState: AggregateState {
         var low: Int64
         var high: Int64
         var bucketCount: Int32
+        /// Every bound of a custom layout; empty for the kinds whose range decides the bounds.
+        var customBounds: [Int64]
 
         init(_ histogram: Histogram) {
-            self.init(kind: histogram.kind, low: histogram.low, high: histogram.high, bucketCount: histogram.bucketCount)
+            kind = histogram.kind
+            low = histogram.low
+            high = histogram.high
+            bucketCount = histogram.bucketCount
+            customBounds = histogram.customBounds
         }
 
-        init(kind: HistogramKind, low: Int64, high: Int64, bucketCount: Int32) {
-            self.kind = kind
-            self.low = low
-            self.high = high
-            self.bucketCount = bucketCount
+        var text: String {
+            if kind == .custom {
+                return "boundaries(" + customBounds.dropFirst().map(String.init).joined(separator: ", ") + ")"
+            }
+            return "\(kind.name)(\(low), \(high), \(bucketCount))"
         }
-
-        var text: String { "\(kind.name)(\(low), \(high), \(bucketCount))" }
     }
 
     let target: HistogramLayout?
@@ -134,7 +138,8 @@ final class HistogramMergeState: AggregateState {
                     Histogram(
                         kind: group.layoutKey.kind, low: group.layoutKey.low, high: group.layoutKey.high,
                         bucketCount: group.layoutKey.bucketCount, sum: group.sum, bucketLowerBounds: group.bounds,
-                        bucketCounts: group.counts, submissions: group.submissions)))
+                        bucketCounts: group.counts, submissions: group.submissions,
+                        customBounds: group.layoutKey.customBounds)))
         }
         return builder.finish()
     }
@@ -179,7 +184,7 @@ final class HistogramMergeState: AggregateState {
             values.append(counts[bucket])
         }
         return Histogram(
-            kind: target.kind, low: target.low, high: target.high, bucketCount: Int32(target.bucketCount),
-            sum: histogram.sum, bucketLowerBounds: bounds, bucketCounts: values, submissions: histogram.submissions)
+            layout: target, sum: histogram.sum, bucketLowerBounds: bounds, bucketCounts: values,
+            submissions: histogram.submissions)
     }
 }

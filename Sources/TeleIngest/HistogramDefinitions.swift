@@ -49,7 +49,8 @@ public struct HistogramDefinition: Sendable, Hashable {
         switch kind {
         case .exponential:
             return HistogramBuckets.exponential(low: low, high: high, bucketCount: bucketCount)
-        case .linear, .boolean, .flag, .count, .categorical:
+        case .linear, .boolean, .flag, .count, .categorical, .custom:
+            // Firefox definitions are never custom; that kind exists only for BOUNDARIES layouts.
             return HistogramBuckets.linear(low: low, high: high, bucketCount: bucketCount)
         }
     }

@@ -29,7 +29,7 @@ enum HistogramReader {
     /// Builds the histogram stored for `node`, with buckets sorted by lower bound.
     static func read(_ document: JSONDocument, _ node: Int) -> Histogram? {
         guard let typeNode = document.member(node, "histogram_type"), let code = document.int64(typeNode),
-            let kind = HistogramKind(rawValue: Int(code))
+            let kind = HistogramKind(rawValue: Int(code)), kind != .custom
         else { return nil }
         return read(document, node, kind: kind)
     }
@@ -47,7 +47,7 @@ enum HistogramReader {
             guard let named = HistogramKind.named(name) else { throw invalid("unknown kind \"\(name)\"") }
             kind = named
         } else if let code = document.member(node, "histogram_type").flatMap(document.int64),
-            let coded = HistogramKind(rawValue: Int(code))
+            let coded = HistogramKind(rawValue: Int(code)), coded != .custom
         {
             kind = coded
         } else {
@@ -57,11 +57,33 @@ enum HistogramReader {
             throw invalid("\(violation.path): \(violation.message)")
         }
         guard var histogram = read(document, node, kind: kind) else { throw invalid("incomplete histogram") }
+        if kind == .custom {
+            histogram.customBounds = try customBounds(document, node)
+        }
         if let submissions = document.member(node, "submissions") {
             guard let count = document.int64(submissions), count >= 1 else { throw invalid("submissions must be a positive integer") }
             histogram.submissions = count
         }
         return histogram
+    }
+
+    /// Reads and checks the `bounds` list a custom histogram prints, starting with 0.
+    private static func customBounds(_ document: JSONDocument, _ node: Int) throws(TextValueFailure) -> [Int64] {
+        func invalid(_ reason: String) -> TextValueFailure {
+            TextValueFailure(state: .invalidTextRepresentation, problem: "invalid input syntax for type HISTOGRAM: \(reason)")
+        }
+        guard let list = document.member(node, "bounds"), document.kind(list) == .array else {
+            throw invalid("a custom histogram needs a \"bounds\" array")
+        }
+        var bounds: [Int64] = []
+        for element in document.elements(list) {
+            guard let bound = document.int64(element) else { throw invalid("bounds must be integers") }
+            bounds.append(bound)
+        }
+        guard bounds.first == 0, (try? HistogramLayout(boundaries: bounds)) != nil else {
+            throw invalid("bounds must start at 0 and ascend")
+        }
+        return bounds
     }
 
     private static func read(_ document: JSONDocument, _ node: Int, kind: HistogramKind) -> Histogram? {

@@ -357,7 +357,7 @@ struct PingContentBuilder {
             return random.chance(0.2) ? 1 : 0
         case .flag:
             return random.chance(0.1) ? 1 : 0
-        case .count:
+        case .count, .custom:
             return 0
         case .categorical:
             let labelCount = max(1, definition.labels.count)

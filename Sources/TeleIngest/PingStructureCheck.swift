@@ -149,7 +149,7 @@ final class PingStructureCheck {
         }
         if requireType || document.member(histogram, "histogram_type") != nil {
             let type = try requireMember(histogram, "histogram_type", kind: .integer, path: path)
-            guard let code = document.int64(type), HistogramKind(rawValue: Int(code)) != nil else {
+            guard let code = document.int64(type), (0...5).contains(code) else {
                 throw JSONViolation(
                     path: path().appending("histogram_type"),
                     message: "histogram type \(document.rawText(type)) is not one of 0 to 5")

@@ -1,5 +1,5 @@
 // Binding of the call forms whose arguments are not plain expressions: HISTOGRAM(x, spec)
-// with a layout such as EXPONENTIAL(1, 10000, 50), percentile_cont(p) and percentile_disc(p)
+// with a layout such as EXPONENTIAL(1, 10000, 50) or BOUNDARIES(ARRAY[1, 10, 100]), percentile_cont(p) and percentile_disc(p)
 // WITHIN GROUP (ORDER BY x), approx_percentile(x, p) with a constant fraction, and
 // percentiles(h, ARRAY[...]).
 //
@@ -107,12 +107,17 @@ extension BindContext {
         return .function(function, arguments: [try TypeCoercion.coerce(histogram, to: .histogram, position: position)])
     }
 
-    /// Reads a layout: LINEAR(low, high, n), EXPONENTIAL(low, high, n) or AUTO(n).
+    /// Reads a layout: LINEAR(low, high, n), EXPONENTIAL(low, high, n),
+    /// BOUNDARIES(ARRAY[b1, b2, ...]) or AUTO(n).
     func histogramSpec(_ expression: Expression) throws -> HistogramSpec {
         guard case .function(let call) = expression.kind else {
             throw layoutError(expression)
         }
-        let numbers = try call.arguments.map { try constantNumber($0, role: "histogram layout argument") }
+        var arguments = call.arguments
+        if call.name.lowercased() == "boundaries", arguments.count == 1, case .array(let elements) = arguments[0].kind {
+            arguments = elements
+        }
+        let numbers = try arguments.map { try constantNumber($0, role: "histogram layout argument") }
         func integer(_ value: Double) throws -> Int64 {
             guard value == value.rounded(), abs(value) < 9e15 else {
                 throw TeleError(
@@ -130,6 +135,9 @@ extension BindContext {
                     bucketCount: Int(try integer(numbers[2])))
             }
             return .layout(layout)
+        case ("boundaries", let count) where count > 0:
+            let layout = try withPosition(expression.position) { try HistogramLayout(boundaries: try numbers.map(integer)) }
+            return .layout(layout)
         case ("auto", 1):
             let count = try integer(numbers[0])
             guard count >= 3, count <= 10_000 else {
@@ -146,7 +154,8 @@ extension BindContext {
     private func layoutError(_ expression: Expression) -> TeleError {
         TeleError(
             .invalidParameterValue, "invalid histogram layout",
-            hint: "Write LINEAR(low, high, n), EXPONENTIAL(low, high, n) or AUTO(n).", position: expression.position)
+            hint: "Write LINEAR(low, high, n), EXPONENTIAL(low, high, n), BOUNDARIES(ARRAY[b1, b2, ...]) or AUTO(n).",
+            position: expression.position)
     }
 
     /// Binds an expression that must fold to a numeric constant.

@@ -3,10 +3,12 @@
 // filter. The query's other conjuncts must then refer to dimensions only.
 //
 // Conjuncts are compared by a canonical text that ignores source positions and the case of
-// keywords, and covers columns, literals, operators, IN lists, IS NULL and BETWEEN. A
-// conjunct of any other form never matches, so the rewrite is skipped.
+// keywords, and covers columns, literals, operators, IN lists, IS NULL, BETWEEN, casts,
+// EXTRACT and scalar function calls. A conjunct of any other form never matches, so the
+// rewrite is skipped. View dimensions that are expressions are matched by the same text.
 
 import TeleCore
+import TeleExecution
 import TeleSyntax
 
 enum ConjunctText {
@@ -49,6 +51,22 @@ enum ConjunctText {
                 items.append(text)
             }
             return "(\(operand) \(negated ? "NOT " : "")IN [\(items.joined(separator: ", "))])"
+        case .cast(let operand, let type):
+            return canonical(operand, qualifier: qualifier).map { "cast(\($0) AS \(type.name))" }
+        case .extract(let field, let source):
+            return canonical(source, qualifier: qualifier).map { "extract(\(field.lowercased()) FROM \($0))" }
+        case .function(let call):
+            // Aggregates and calls with modifiers never stand for one value per row.
+            guard !call.star, !call.distinct, call.filter == nil, call.withinGroup.isEmpty,
+                !MaterializedViewShape.mergeableAggregates.contains(call.name),
+                !AggregateFunctionRegistry.isAggregate(call.name)
+            else { return nil }
+            var arguments: [String] = []
+            for argument in call.arguments {
+                guard let text = canonical(argument, qualifier: qualifier) else { return nil }
+                arguments.append(text)
+            }
+            return "fn:\(call.name)(\(arguments.joined(separator: ", ")))"
         default:
             return nil
         }

@@ -22,7 +22,7 @@ extension MaterializedViewShape {
         else { return nil }
         let qualifier = alias ?? table
 
-        // The GROUP BY must be a subset of the dimensions, written as plain columns.
+        // The GROUP BY must be over the dimensions: a subset of them, or expressions of them.
         var mapper = Mapper(shape: self, qualifier: qualifier, outputAliases: [])
         switch core.groupBy {
         case .none:
@@ -32,7 +32,7 @@ extension MaterializedViewShape {
         case .expressions(let expressions):
             var mapped: [Expression] = []
             for expression in expressions {
-                guard case .column = expression.kind, let column = mapper.map(expression, aggregates: false) else { return nil }
+                guard let column = mapper.map(expression, aggregates: false) else { return nil }
                 mapped.append(column)
             }
             core.groupBy = .expressions(mapped)
@@ -90,16 +90,17 @@ extension MaterializedViewShape {
 
         func map(_ expression: Expression, aggregates: Bool) -> Expression? {
             let at = expression.position
+            if let key = ConjunctText.canonical(expression, qualifier: qualifier),
+                let dimension = shape.dimensions.first(where: { $0.key == key })
+            {
+                return Expression(.column(parts: [dimension.column]), at: at)
+            }
             switch expression.kind {
             case .literal, .parameter, .interval:
                 return expression
             case .column(let parts):
                 if parts.count > 2 || (parts.count == 2 && parts[0] != qualifier) { return nil }
                 let name = parts[parts.count - 1]
-                if let dimension = shape.dimensions.first(where: { $0.base == name }) {
-                    let columnParts = parts.count == 2 ? [parts[0], dimension.column] : [dimension.column]
-                    return Expression(.column(parts: columnParts), at: at)
-                }
                 return parts.count == 1 && outputAliases.contains(name) ? expression : nil
             case .unary(let op, let operand):
                 return map(operand, aggregates: aggregates).map { Expression(.unary(op: op, operand: $0), at: at) }

@@ -29,11 +29,21 @@ public struct MaterializedAggregate: Sendable, Equatable {
     }
 }
 
+/// One GROUP BY dimension of a materialized view.
+public struct MaterializedDimension: Sendable, Equatable {
+    /// The canonical text of the base-table expression, which query expressions must equal.
+    public var key: String
+    /// The base column when the dimension is a plain column.
+    public var base: String?
+    /// The view's column name.
+    public var column: String
+}
+
 public struct MaterializedViewShape: Sendable {
     public var name: String
     public var baseTable: String
-    /// Base column names of the GROUP BY dimensions, and the view column of each.
-    public var dimensions: [(base: String, column: String)]
+    /// The GROUP BY dimensions in select-list order.
+    public var dimensions: [MaterializedDimension]
     public var aggregates: [MaterializedAggregate]
     /// Canonical texts of the conjuncts of the view's WHERE clause; empty without one.
     public var filterConjuncts: [String]
@@ -58,19 +68,10 @@ public struct MaterializedViewShape: Sendable {
         guard core.from.count == 1, case .table(let baseTable, _, _) = core.from[0] else {
             throw unsupported("a materialized view must read exactly one table")
         }
-        var groupColumns: [String] = []
-        if case .expressions(let expressions) = core.groupBy {
-            for expression in expressions {
-                guard case .column(let parts) = expression.kind else {
-                    throw unsupported("GROUP BY of a materialized view takes plain column names")
-                }
-                groupColumns.append(parts[parts.count - 1])
-            }
-        } else if case .all = core.groupBy {
-            throw unsupported("GROUP BY ALL is not supported in a materialized view")
-        }
-
         guard case .table(_, let alias, _) = core.from[0] else { preconditionFailure("checked above") }
+        let qualifier = alias ?? baseTable
+        let groupKeys = try groupByKeys(core, qualifier: qualifier)
+
         let conjuncts = core.whereClause.map(ConjunctText.conjuncts) ?? []
         let texts = conjuncts.compactMap { ConjunctText.canonical($0, qualifier: alias ?? baseTable) }
         var shape = MaterializedViewShape(
@@ -81,19 +82,43 @@ public struct MaterializedViewShape: Sendable {
                 throw unsupported("a materialized view lists its columns; * is not supported")
             }
             let column = outputNames[index]
-            switch expression.kind {
-            case .column(let parts) where groupColumns.contains(parts[parts.count - 1]):
-                shape.dimensions.append((base: parts[parts.count - 1], column: column))
-            case .function(let call):
+            if let key = ConjunctText.canonical(expression, qualifier: qualifier), groupKeys.contains(key) {
+                var base: String?
+                if case .column(let parts) = expression.kind { base = parts[parts.count - 1] }
+                shape.dimensions.append(MaterializedDimension(key: key, base: base, column: column))
+            } else if case .function(let call) = expression.kind {
                 shape.aggregates.append(try aggregate(call, column: column))
-            default:
+            } else {
                 throw unsupported("column \"\(column)\" of a materialized view is neither a GROUP BY column nor an aggregate")
             }
         }
-        guard shape.dimensions.count == groupColumns.count else {
-            throw unsupported("every GROUP BY column of a materialized view must be in its select list")
+        guard Set(shape.dimensions.map(\.key)) == Set(groupKeys) else {
+            throw unsupported("every GROUP BY expression of a materialized view must be in its select list")
         }
         return shape
+    }
+
+    /// The canonical texts of the GROUP BY expressions; a position (`GROUP BY 1`) stands
+    /// for that select-list item.
+    private static func groupByKeys(_ core: SelectCore, qualifier: String) throws -> [String] {
+        guard case .expressions(let expressions) = core.groupBy else {
+            if case .all = core.groupBy { throw unsupported("GROUP BY ALL is not supported in a materialized view") }
+            return []
+        }
+        return try expressions.map { expression in
+            var grouped = expression
+            if case .literal(.integer(let position)) = expression.kind, position >= 1, position <= core.items.count,
+                case .expression(let item, _) = core.items[Int(position) - 1]
+            {
+                grouped = item
+            }
+            guard let key = ConjunctText.canonical(grouped, qualifier: qualifier) else {
+                throw unsupported(
+                    "GROUP BY of a materialized view takes columns and scalar expressions over them",
+                    hint: "Write each GROUP BY expression out, or give its position in the select list.")
+            }
+            return key
+        }
     }
 
     private static func aggregate(_ call: FunctionCall, column: String) throws -> MaterializedAggregate {

@@ -38,7 +38,13 @@ extension BindContext {
         let columnType = bound.types[0]
         var plan = bound.plan
         if TypeCoercion.isUntyped(operand, parameters: session.parameters) {
-            operandBound = try TypeCoercion.coerce(operandBound, to: columnType, position: operand.position)
+            // A literal that cannot convert is an error only when a row is compared with it:
+            // over an empty subquery, `'hello' IN (SELECT int_column ...)` is simply false.
+            do {
+                operandBound = try TypeCoercion.coerce(operandBound, to: columnType, position: operand.position)
+            } catch let error as TeleError where error.state == .invalidTextRepresentation {
+                operandBound = .cast(operandBound, to: columnType)
+            }
         } else {
             let type = try TypeCoercion.commonType(
                 [operandBound.type, columnType], untyped: [false, false], context: "IN", position: position)

@@ -95,8 +95,13 @@ extension ColumnDecoder {
         let buckets = Int(try reader.read(UInt32.self))
         let lowerBounds = try reader.readArray(Int64.self, count: buckets)
         let counts = try reader.readArray(Int64.self, count: buckets)
+        var customBounds: [Int64] = []
+        if kind == .custom {
+            let boundCount = Int(try reader.read(UInt32.self))
+            customBounds = try reader.readArray(Int64.self, count: boundCount)
+        }
         return Histogram(
             kind: kind, low: low, high: high, bucketCount: bucketCount, sum: sum, bucketLowerBounds: lowerBounds,
-            bucketCounts: counts, submissions: submissions)
+            bucketCounts: counts, submissions: submissions, customBounds: customBounds)
     }
 }

@@ -179,5 +179,10 @@ enum ColumnEncoder {
         body.write(UInt32(histogram.bucketLowerBounds.count))
         body.writeArray(histogram.bucketLowerBounds)
         body.writeArray(histogram.bucketCounts)
+        // Only the custom kind stores its bounds; every other kind derives them from its range.
+        if histogram.kind == .custom {
+            body.write(UInt32(histogram.customBounds.count))
+            body.writeArray(histogram.customBounds)
+        }
     }
 }

@@ -57,6 +57,11 @@ public struct Lexer {
             advance()
             kind = .string
             value = try readEscapedString(at: position)
+        case UInt8(ascii: "x") where peek(1) == UInt8(ascii: "'"),
+            UInt8(ascii: "X") where peek(1) == UInt8(ascii: "'"):
+            advance()
+            kind = .string
+            value = try readHexString(at: position)
         case UInt8(ascii: "$"):
             if let digit = peek(1), isDigit(digit) {
                 advance()
@@ -191,6 +196,20 @@ public struct Lexer {
             }
         }
         throw unterminated(kind, at: position, closing: quote)
+    }
+
+    /// Reads an `X'...'` binary string literal (SQLite's blob syntax). TeleDB has no binary
+    /// type, so the literal becomes text in PostgreSQL's bytea output form, `\x` followed by
+    /// the lower-case hex digits, which `decode(s, 'hex')`-style tools understand.
+    private mutating func readHexString(at position: SourcePosition) throws -> String {
+        let digits = try readQuoted(quote: UInt8(ascii: "'"), kind: "quoted string", at: position)
+        guard digits.count % 2 == 0, digits.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit })
+        else {
+            throw TeleError.syntax(
+                "invalid binary string literal X'\(digits)'", at: position,
+                hint: "Write an even number of hexadecimal digits between the quotes, as in X'0a1b'.")
+        }
+        return "\\x" + digits.lowercased()
     }
 
     /// Reads an `E'...'` string, resolving backslash escapes as PostgreSQL does.

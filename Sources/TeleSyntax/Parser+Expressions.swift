@@ -277,9 +277,14 @@ extension SyntaxParser {
             try expectSymbol(")")
             return Expression(.inSubquery(operand: operand, query: query, negated: negated), at: at)
         }
-        var list = [try parseExpression()]
-        while consumeSymbol(",") {
+        // An empty list, as SQLite accepts it: `x IN ()` is false and `x NOT IN ()` true,
+        // even for a NULL x, because no element can match.
+        var list: [Expression] = []
+        if !current.isSymbol(")") {
             list.append(try parseExpression())
+            while consumeSymbol(",") {
+                list.append(try parseExpression())
+            }
         }
         try expectSymbol(")")
         return Expression(.inList(operand: operand, list: list, negated: negated), at: at)

@@ -78,6 +78,35 @@ struct HistogramQueryTests {
         #expect(histogram.submissions == 1)
     }
 
+    @Test("BOUNDARIES counts each sample once and survives a reopen")
+    func customBoundariesPersist() throws {
+        let samples = Self.samples(count: 3000, seed: 11)
+        let bounds: [Int64] = [0, 3, 30, 300, 3000]
+        let expected = Self.expectedCounts(samples, bounds: bounds)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("db")
+        do {
+            let session = try Self.session(samples: samples)
+            let rows = samples.map { "(\($0))" }.joined(separator: ",")
+            let fileSession = try Database.open(path: path).connect()
+            _ = try fileSession.execute("CREATE TABLE s (x BIGINT)")
+            _ = try fileSession.execute("INSERT INTO s VALUES \(rows)")
+            _ = try fileSession.execute(
+                "CREATE TABLE h AS SELECT HISTOGRAM(x, BOUNDARIES(ARRAY[3, 30, 300, 3000])) AS h FROM s")
+            let inMemory = try Self.histogramValue(
+                try session.scalar("SELECT HISTOGRAM(x, BOUNDARIES(ARRAY[3, 30, 300, 3000])) FROM s"))
+            #expect(inMemory.bucketLowerBounds == expected.keys.sorted())
+        }
+        let reopened = try Database.open(path: path).connect()
+        let histogram = try Self.histogramValue(try reopened.scalar("SELECT h FROM h"))
+        #expect(histogram.kind == .custom)
+        #expect(histogram.customBounds == bounds)
+        #expect(histogram.sum == samples.reduce(0, +))
+        #expect(histogram.bucketLowerBounds == expected.keys.sorted())
+        #expect(histogram.bucketCounts == expected.keys.sorted().map { expected[$0] ?? 0 })
+    }
+
     @Test("merge is exact and independent of row order")
     func mergeOrderIndependent() throws {
         let samples = Self.samples(count: 4000, seed: 11)

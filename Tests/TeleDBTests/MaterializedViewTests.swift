@@ -154,11 +154,57 @@ struct MaterializedViewTests {
         }
     }
 
+    @Test("expression dimensions are maintained and matched")
+    func expressionDimensions() throws {
+        let session = Database.inMemory().connect()
+        _ = try session.execute("CREATE TABLE events (day VARCHAR, os VARCHAR, v BIGINT)")
+        try Self.insertBatch(session, 0)
+        _ = try session.execute(
+            """
+            CREATE MATERIALIZED VIEW by_platform AS SELECT upper(os) AS platform, substr(day, 2)::INTEGER AS day_number, \
+            count(*) AS n, sum(v) AS total FROM events GROUP BY upper(os), 2
+            """)
+        try Self.insertBatch(session, 1)
+        try Self.insertBatch(session, 2)
+        let stored = try session.execute("SELECT * FROM by_platform ORDER BY platform, day_number")[0].rows
+        let recomputed = try session.execute(
+            """
+            WITH e AS (SELECT * FROM events) SELECT upper(os), substr(day, 2)::INTEGER, count(*), sum(v) FROM e \
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """)[0].rows
+        #expect(stored == recomputed)
+
+        let matching = """
+            SELECT upper(os) AS platform, count(*), sum(v) FROM events WHERE substr(day, 2)::INTEGER >= 1 \
+            GROUP BY upper(os) ORDER BY platform
+            """
+        let plan = try session.execute("EXPLAIN " + matching)[0].rows.map { $0[0].description }
+        #expect(plan.first == "MaterializedView by_platform")
+        let direct = try session.execute(
+            """
+            WITH e AS (SELECT * FROM events) SELECT upper(os) AS platform, count(*), sum(v) FROM e \
+            WHERE substr(day, 2)::INTEGER >= 1 GROUP BY upper(os) ORDER BY platform
+            """)[0].rows
+        #expect(try session.execute(matching)[0].rows == direct)
+        #expect(direct.count == 3)
+
+        for other in [
+            "SELECT os, count(*) FROM events GROUP BY os",
+            "SELECT lower(os), count(*) FROM events GROUP BY lower(os)",
+            "SELECT upper(os), count(*) FROM events WHERE day = 'd1' GROUP BY upper(os)",
+        ] {
+            let otherPlan = try session.execute("EXPLAIN " + other)[0].rows.map { $0[0].description }
+            #expect(otherPlan.first != "MaterializedView by_platform", "\(other)")
+        }
+    }
+
     @Test("unsupported view shapes raise 0A000", arguments: [
         "CREATE MATERIALIZED VIEW bad AS SELECT os, avg(v) FROM events GROUP BY os",
         "CREATE MATERIALIZED VIEW bad AS SELECT os, count(DISTINCT day) FROM events GROUP BY os",
         "CREATE MATERIALIZED VIEW bad AS SELECT * FROM events",
         "CREATE MATERIALIZED VIEW bad AS SELECT os, sum(v + 1) FROM events GROUP BY os",
+        "CREATE MATERIALIZED VIEW bad AS SELECT CASE WHEN v > 1 THEN 1 END AS c, count(*) FROM events GROUP BY 1",
+        "CREATE MATERIALIZED VIEW bad AS SELECT upper(os), count(*) FROM events GROUP BY upper(os), v",
     ])
     func unsupportedShapes(sql: String) throws {
         let session = try Self.makeSession()
