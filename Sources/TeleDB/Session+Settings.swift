@@ -18,10 +18,8 @@ extension Session {
 
     /// `snapshot` with the emulated pg_catalog and this session's state, for planning.
     func catalogSnapshot(_ snapshot: any Snapshot) -> CatalogSnapshot {
-        let path = database.path.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
-        return CatalogSnapshot(
-            base: snapshot, settings: settings, userName: userName,
-            databaseName: path.flatMap { $0.isEmpty ? nil : $0 } ?? CatalogSettings.defaultDatabase,
+        CatalogSnapshot(
+            base: snapshot, settings: settings, userName: userName, databaseName: databaseName,
             backendPID: Int64(backendProcessID))
     }
 

@@ -33,6 +33,9 @@ public final class Session {
     }
     /// The user that current_user and pg_roles report.
     public var userName = CatalogSettings.defaultUser
+    /// The database name that current_database() and pg_database report; the wire server
+    /// sets the name the client connected to.
+    public var databaseName = CatalogSettings.defaultDatabase
     /// The process ID that pg_backend_pid() reports; the wire server sets its BackendKeyData ID.
     public var backendProcessID: Int32 = Int32(truncatingIfNeeded: ProcessInfo.processInfo.processIdentifier)
 

@@ -240,3 +240,18 @@ import TeleSyntax
         #expect(plan.contains { $0.first?.text?.contains("pg_class") == true })
     }
 }
+
+@Suite struct PGSessionIdentityTests {
+    @Test func userAndDatabaseComeFromSession() throws {
+        let session = try makeCatalogDatabase()
+        session.userName = "analyst"
+        session.databaseName = "telemetry"
+        session.backendProcessID = 4242
+        #expect(try session.scalar("SELECT current_user") == .string("analyst"))
+        #expect(try session.scalar("SELECT current_database()") == .string("telemetry"))
+        #expect(try session.scalar("SELECT datname FROM pg_database") == .string("telemetry"))
+        #expect(try session.scalar("SELECT rolname FROM pg_roles") == .string("analyst"))
+        #expect(try session.scalar("SELECT pg_backend_pid()") == .integer(4242))
+        #expect(try session.scalar("SELECT pid FROM pg_stat_activity") == .integer(4242))
+    }
+}
