@@ -225,11 +225,14 @@ enum PGCatalogTables {
         for type in PGCatalogIDs.types {
             let collation = type.category == "S" ? PGCatalogIDs.defaultCollation : 0
             let typtype = type.category == "P" ? "p" : "b"
+            let functions = PGCatalogIDs.ioFunctionNames(of: type)
+            let input = Value.integer(PGCatalogIDs.functionOID(named: functions.input))
+            let output = Value.integer(PGCatalogIDs.functionOID(named: functions.output))
             builder.append([
                 .integer(type.oid), .string(type.name), .integer(PGCatalogIDs.pgCatalogNamespace),
                 .integer(PGCatalogIDs.superuser), .integer(type.length), .boolean(type.length > 0 && type.length <= 8),
                 .string(typtype), .string(type.category), .boolean(false), .boolean(true), .string(","), .integer(0),
-                .integer(0), .integer(type.element), .integer(type.array), .integer(0), .integer(0), .integer(0),
+                .integer(0), .integer(type.element), .integer(type.array), input, output, .integer(0),
                 .integer(0), .integer(0), .integer(0), .integer(0), .string(type.length == 8 ? "d" : "i"),
                 .string(type.length > 0 ? "p" : "x"), .boolean(false), .integer(0), .integer(-1), .integer(0),
                 .integer(collation), .null, .null, .null,

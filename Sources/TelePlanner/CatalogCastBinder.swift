@@ -49,8 +49,8 @@ extension BindContext {
             let user = catalogEnvironment?.userName ?? CatalogSettings.defaultUser
             return try oidNameCase(operand, names: [(PGCatalogIDs.superuser, user)], otherwise: nil)
         default:
-            // TeleDB lists no functions in pg_proc, so a regproc prints as its number.
-            return try oidNameCase(operand, names: [], otherwise: nil)
+            // Only types' input and output functions have OIDs, so other OIDs print as numbers.
+            return try oidNameCase(operand, names: PGCatalogIDs.ioFunctions.map { ($0.oid, $0.name) }, otherwise: nil)
         }
     }
 
@@ -74,8 +74,12 @@ extension BindContext {
             throw TeleError(.undefinedObject, "role \"\(name)\" does not exist", hint: "Name the current user.", position: position)
         default:
             if let oid = Int64(name) { return oid }
+            var function = name
+            if function.hasPrefix("pg_catalog.") { function.removeFirst("pg_catalog.".count) }
+            if let known = PGCatalogIDs.ioFunctions.first(where: { $0.name == function }) { return known.oid }
             throw TeleError(
-                .undefinedFunction, "function \"\(name)\" does not exist", hint: "TeleDB lists no functions in pg_proc.",
+                .undefinedFunction, "function \"\(name)\" does not exist",
+                hint: "Only the input and output functions of types, such as int4in or array_in, have OIDs.",
                 position: position)
         }
     }

@@ -129,6 +129,32 @@ public enum PGCatalogIDs {
         return 16_384 + Int64(hash % UInt32(Int32.max - 16_384))
     }
 
+    /// Returns the OID of a type's input or output function, such as `int4in` or `array_out`.
+    /// TeleDB lists no functions in pg_proc, but pg_type.typinput and `'array_in'::regproc`
+    /// must agree, because drivers such as pgjdbc compare them to find array types.
+    public static func functionOID(named name: String) -> Int64 {
+        relationOID(named: "function " + name)
+    }
+
+    /// Returns the names of a type's input and output functions, as PostgreSQL 15 names them.
+    public static func ioFunctionNames(of type: PGTypeInfo) -> (input: String, output: String) {
+        if type.category == "A" && type.element != 0 && type.name.hasPrefix("_") { return ("array_in", "array_out") }
+        let underscored: Set<String> = ["date", "timestamp", "timestamptz", "interval", "json", "numeric", "record", "void"]
+        if underscored.contains(type.name) { return (type.name + "_in", type.name + "_out") }
+        return (type.name + "in", type.name + "out")
+    }
+
+    /// Every input and output function name with its OID, for `::regproc`.
+    public static let ioFunctions: [(oid: Int64, name: String)] = {
+        var names = Set<String>()
+        for type in types {
+            let functions = ioFunctionNames(of: type)
+            names.insert(functions.input)
+            names.insert(functions.output)
+        }
+        return names.sorted().map { (functionOID(named: $0), $0) }
+    }()
+
     /// Returns the pg_type row with this OID, or nil when pg_type does not list it.
     public static func type(oid: Int64) -> PGTypeInfo? {
         types.first { $0.oid == oid }

@@ -116,6 +116,11 @@ import TeleSyntax
         ("SELECT array(SELECT relname FROM pg_class WHERE relnamespace = 2200 ORDER BY 1)",
          .string("{linux_pings,metrics,pings}")),
         ("SELECT count(*) FROM generate_series(1, 5) s WHERE s > 2", .integer(3)),
+        ("SELECT typinput = 'array_in'::regproc FROM pg_type WHERE typname = '_int4'", .boolean(true)),
+        ("SELECT typinput = 'pg_catalog.array_in'::regproc FROM pg_type WHERE typname = 'int4'", .boolean(false)),
+        ("SELECT typoutput::regproc FROM pg_type WHERE oid = 1082", .string("date_out")),
+        ("SELECT current_setting('server_version_num')::int / 100", .integer(1500)),
+        ("SELECT (current_schemas(false))[1]", .string("public")),
     ])
     func systemFunction(_ sql: String, _ expected: Value) throws {
         let session = try makeCatalogDatabase()
