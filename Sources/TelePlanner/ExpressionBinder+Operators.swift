@@ -93,8 +93,13 @@ extension BindContext {
         if let sampling = try bindSamplingFunction(call, position: position) {
             return sampling
         }
-        if AggregateFunctionRegistry.isAggregate(call.name) {
+        if AggregateFunctionRegistry.isAggregate(call.name) || call.name == "array_agg" {
             return try bindAggregate(call, position: position)
+        }
+        if !call.orderBy.isEmpty {
+            throw TeleError(
+                .wrongObjectType, "\(call.name) is not an aggregate function",
+                hint: "Only aggregate functions take ORDER BY inside the call.", position: position)
         }
         if call.star || call.distinct || call.filter != nil {
             throw TeleError(
@@ -148,7 +153,9 @@ extension BindContext {
         let filter = try call.filter.map { try bindCondition($0, clause: "FILTER") }
         let arguments: [BoundExpression]
         let function: AggregateFunction
-        if let special = try bindSpecialAggregate(call, position: position) {
+        if let ordered = try bindOrderedAggregate(call, position: position) {
+            (function, arguments) = ordered
+        } else if let special = try bindSpecialAggregate(call, position: position) {
             (function, arguments) = special
         } else {
             arguments = call.star ? [] : try call.arguments.map { try bind($0) }

@@ -69,10 +69,7 @@ extension Session {
 }
 
 @Suite struct PGClientQueryTests {
-    /// Fixtures TeleDB cannot run yet, each with the SQLSTATE it fails with.
-    static let unsupported: [String: String] = ["asyncpg_type_introspection": "0A000"]
-
-    @Test(arguments: ClientQuery.all.filter { unsupported[$0.name] == nil })
+    @Test(arguments: ClientQuery.all)
     func fixtureRuns(_ query: ClientQuery) throws {
         let session = try makeCatalogDatabase()
         #expect(throws: Never.self) { _ = try session.runClientQuery(query) }
@@ -82,12 +79,27 @@ extension Session {
         #expect(ClientQuery.all.count >= 20)
     }
 
-    @Test(arguments: unsupported.keys.sorted())
-    func unsupportedFixtureFailsCleanly(_ name: String) throws {
+    @Test func asyncpgIntrospectsJSON() throws {
         let session = try makeCatalogDatabase()
-        let query = try ClientQuery.load(name)
-        let error = #expect(throws: TeleError.self) { _ = try session.runClientQuery(query) }
-        #expect(error?.state.code == Self.unsupported[name])
+        let result = try session.runClientQuery(try ClientQuery.load("asyncpg_type_introspection"))
+        let names = result.columns.map(\.name)
+        #expect(names.prefix(4) == ["oid", "ns", "name", "kind"])
+        #expect(result.rows.count == 1)
+        let row = result.rows.first ?? []
+        #expect(row.prefix(4) == [.integer(114), .string("pg_catalog"), .string("json"), .string("b")])
+    }
+
+    @Test func asyncpgIntrospectsArrayAndElement() throws {
+        let session = try makeCatalogDatabase()
+        var query = try ClientQuery.load("asyncpg_type_introspection")
+        query.parameters = [.string("{1009}")]
+        let result = try session.runClientQuery(query)
+        let depth = try #require(result.columns.firstIndex { $0.name == "depth" })
+        let elementName = try #require(result.columns.firstIndex { $0.name == "elemtype_name" })
+        // The element type comes first: the query orders by depth, deepest first.
+        #expect(result.rows.map { $0[2] } == [.string("text"), .string("_text")])
+        #expect(result.rows.map { $0[depth] } == [.integer(1), .integer(0)])
+        #expect(result.rows.last?[elementName] == .string("text"))
     }
 
     @Test func psqlListsTables() throws {

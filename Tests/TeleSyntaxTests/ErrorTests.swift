@@ -68,7 +68,6 @@ import TeleCore
         "SELECT * FROM t x (a, b)",
         "UPDATE t SET a = 1 FROM u",
         "DROP TABLE t CASCADE",
-        "SELECT string_agg(a, ',' ORDER BY a) FROM t",
         "UPDATE t SET a = 1 RETURNING a",
         "DELETE FROM t RETURNING a",
     ])
