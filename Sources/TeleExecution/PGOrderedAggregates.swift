@@ -6,7 +6,7 @@ import TeleCore
 
 /// Builders for the aggregates whose result depends on an ORDER BY inside the call.
 public enum PGOrderedAggregates {
-    /// What the collected values become.
+    /// The form the collected values are returned in.
     public enum Output: Sendable {
         /// Array text with NULL elements kept, as array_agg returns.
         case arrayText
@@ -80,7 +80,7 @@ final class OrderedCollectState: AggregateState {
                 builder.appendNull()
                 continue
             }
-            // Swift's sort is not stable, so ties keep input order through the row index.
+            // Swift does not document its sort as stable, so ties compare by input position.
             let ordered = rows.enumerated().sorted { precedes($0.element, $1.element, $0.offset, $1.offset) }.map(\.element)
             builder.appendString(text(of: ordered))
         }
@@ -108,7 +108,7 @@ final class OrderedCollectState: AggregateState {
             if left.isNull || right.isNull {
                 if left.isNull && right.isNull { continue }
                 // NULLs sort last when ascending and first when descending, unless NULLS
-                // FIRST or LAST says otherwise.
+                // FIRST or NULLS LAST sets the order.
                 return left.isNull == nullsFirst[key]
             }
             let order = ValueOrder.compare(left, right) ?? 0

@@ -30,6 +30,7 @@ extension BindContext {
                 hint: "Only array_agg and string_agg take ORDER BY; use WITHIN GROUP for ordered-set aggregates.",
                 position: position)
         }
+
         var arguments: [BoundExpression] = []
         for argument in call.arguments {
             let bound = try bind(argument)
@@ -40,6 +41,7 @@ extension BindContext {
             }
             arguments.append(try TypeCoercion.coerce(bound, to: .varchar, position: argument.position))
         }
+
         let keys = try call.orderBy.map { try bind($0.expression) }
         let ascending = call.orderBy.map(\.ascending)
         // PostgreSQL's default puts NULLs last when ascending and first when descending.

@@ -28,7 +28,7 @@ extension BindContext {
             cte.query.orderBy.isEmpty, cte.query.limit == nil, cte.query.offset == nil
         else { return nil }
 
-        // The base query sees the other CTEs but not this one.
+        // The base query may read the other CTEs but not this one.
         let baseContext = derived()
         baseContext.ctes[cte.name] = nil
         let base = try session.descend(at: position) {
@@ -88,7 +88,7 @@ extension BindContext {
         return (plan, Scope(columns: columns))
     }
 
-    /// The outer-reference slots the plans read, with their types, sorted by slot.
+    /// Returns the outer-reference slots the plans read, with their types, sorted by slot.
     private static func outerSlots(in plans: [LogicalPlan]) -> [(slot: Int, type: DataType)] {
         var found: [Int: DataType] = [:]
         for plan in plans {
