@@ -15,12 +15,22 @@ public final class QueryMonitor: QueryCancellation {
     private let cancelRequested = Atomic<Bool>(false)
     private let rowsRead = Atomic<Int>(0)
     private let rowsTotal = Atomic<Int>(0)
+    private let text = Mutex("")
 
     init() {}
 
     /// Asks the running statement to stop; it fails with SQLSTATE 57014 at its next read.
     public func cancel() {
         cancelRequested.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// The text of the running or last statement, with any password masked.
+    public var statementText: String {
+        text.withLock { $0 }
+    }
+
+    func setStatementText(_ statementText: String) {
+        text.withLock { $0 = statementText }
     }
 
     /// Rows of the row groups read so far, and rows of every table the statement reads.

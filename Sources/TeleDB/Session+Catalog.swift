@@ -8,8 +8,8 @@ import TeleStorage
 import TeleSyntax
 
 extension Session {
-    /// Names of the tables, sorted.
-    public var tableNames: [String] { readSnapshot.tableNames.sorted() }
+    /// Names of the tables, sorted, without TeleDB's own `teledb_` system tables.
+    public var tableNames: [String] { readSnapshot.tableNames.filter { !isSystemTable($0) }.sorted() }
 
     public var viewNames: [String] { readSnapshot.viewNames.sorted() }
 

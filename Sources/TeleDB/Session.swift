@@ -74,6 +74,7 @@ public final class Session {
             }
         }
         monitor.reset()
+        monitor.setStatementText(Self.displayText(of: statement, text: text))
         do {
             return try Interruption.run(monitor) { try dispatch(statement, text: text, parameters: parameters) }
         } catch {
@@ -83,6 +84,7 @@ public final class Session {
     }
 
     private func dispatch(_ statement: Statement, text: String, parameters: [Value]) throws -> StatementResult {
+        try rejectDirectUserTableChange(statement)
         switch statement {
         case .select(let query):
             return try runQuery(query, parameters: parameters)
@@ -176,6 +178,7 @@ public final class Session {
             return try delete(table: table, alias: alias, whereClause: whereClause, in: transaction)
         case .copyFrom(let table, let path, let options):
             return try copy(into: table, from: path, options: options, in: transaction)
+        case .user(let user): return try runUserStatement(user, in: transaction)
         default:
             throw TeleError.internalError("statement \(statement) reached the write path")
         }

@@ -37,8 +37,10 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
-    /// RESET, DISCARD, CLOSE or UNLISTEN.
+    /// RESET, DISCARD, CLOSE, UNLISTEN or a savepoint statement.
     case sessionCommand(SessionCommand)
+    /// CREATE, ALTER or DROP USER (or ROLE).
+    case user(UserStatement)
 }
 
 public struct CopyOption: Sendable, Equatable {

@@ -52,6 +52,7 @@ extension SyntaxParser {
         case "set": return try parseSet()
         case "reset", "discard", "close", "unlisten", "savepoint", "release": return try parseSessionCommand()
         case "refresh": return try parseRefreshMaterializedView()
+        case "alter": return try parseAlterUser()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
         }
@@ -63,6 +64,9 @@ extension SyntaxParser {
         try expectWord("create")
         let orReplace = consumeWord("or")
         if orReplace { try expectWord("replace") }
+        if !orReplace, current.isWord("user") || current.isWord("role") {
+            return try parseCreateUser()
+        }
         // NOTE: TEMP and TEMPORARY are accepted and ignored; the object lives as long as a
         // normal one does.
         if !consumeWord("temp") { _ = consumeWord("temporary") }
@@ -132,6 +136,9 @@ extension SyntaxParser {
         try expectWord("drop")
         if consumeWord("materialized") {
             return try parseDropMaterializedView()
+        }
+        if current.isWord("user") || current.isWord("role") {
+            return try parseDropUser()
         }
         let kind = current.value
         guard current.kind == .word, ["table", "view", "index"].contains(kind) else {
