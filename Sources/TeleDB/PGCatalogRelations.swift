@@ -19,10 +19,11 @@ struct CatalogRelation {
 }
 
 extension CatalogSnapshot {
-    /// Every relation, user tables and views first, then the catalog's own tables.
+    /// Every relation, user tables and views first, then the catalog's own tables. TeleDB's
+    /// `teledb_` system tables are left out, as SHOW TABLES leaves them out.
     var relations: [CatalogRelation] {
         var relations: [CatalogRelation] = []
-        for name in base.tableNames.sorted() {
+        for name in base.tableNames.sorted() where !isSystemTable(name) {
             guard let table = base.table(name) else { continue }
             relations.append(
                 CatalogRelation(
@@ -54,12 +55,25 @@ extension CatalogSnapshot {
 
     /// The OID and name of every relation, without the columns that `relations` plans views for.
     var relationIDs: [(oid: Int64, name: String)] {
-        var ids = (base.tableNames + base.viewNames).sorted().map { (PGCatalogIDs.relationOID(named: $0), $0) }
+        var ids = (base.tableNames.filter { !isSystemTable($0) } + base.viewNames).sorted().map {
+            (PGCatalogIDs.relationOID(named: $0), $0)
+        }
         ids += PGCatalogTables.columnsByTable.keys.sorted().map { (PGCatalogIDs.relationOID(named: "pg_catalog." + $0), $0) }
         ids += PGInformationSchema.columnsByTable.keys.sorted().map {
             (PGCatalogIDs.relationOID(named: "information_schema." + $0), $0)
         }
         return ids
+    }
+
+    /// The roles pg_roles lists: the session's user, with OID 10 because it owns every object,
+    /// then every other user that CREATE USER made.
+    var roles: [(oid: Int64, name: String)] {
+        let users = (try? UserCatalog.entries(in: base).map(\.name)) ?? []
+        var roles = [(PGCatalogIDs.superuser, userName)]
+        for user in users where user != userName {
+            roles.append((PGCatalogIDs.relationOID(named: "role " + user), user))
+        }
+        return roles
     }
 
     /// Returns the columns of a view by planning its query, or none when it no longer plans.

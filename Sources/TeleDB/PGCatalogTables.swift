@@ -262,19 +262,22 @@ enum PGCatalogTables {
         }
     }
 
+    /// Appends every role. TeleDB has no privileges, so every user can do what a superuser can.
     private static func appendUser(to builder: inout CatalogTableBuilder, snapshot: CatalogSnapshot) {
-        let user = Value.string(snapshot.userName)
-        let superuser = Value.integer(PGCatalogIDs.superuser)
-        if builder.name == "pg_roles" {
-            builder.append([
-                user, .boolean(true), .boolean(true), .boolean(true), .boolean(true), .boolean(true), .boolean(false),
-                .integer(-1), .string("********"), .null, .boolean(true), .null, superuser,
-            ])
-        } else {
-            builder.append([
-                user, superuser, .boolean(true), .boolean(true), .boolean(false), .boolean(true), .string("********"),
-                .null, .null,
-            ])
+        for role in snapshot.roles {
+            let user = Value.string(role.name)
+            let oid = Value.integer(role.oid)
+            if builder.name == "pg_roles" {
+                builder.append([
+                    user, .boolean(true), .boolean(true), .boolean(true), .boolean(true), .boolean(true), .boolean(false),
+                    .integer(-1), .string("********"), .null, .boolean(true), .null, oid,
+                ])
+            } else {
+                builder.append([
+                    user, oid, .boolean(true), .boolean(true), .boolean(false), .boolean(true), .string("********"),
+                    .null, .null,
+                ])
+            }
         }
     }
 

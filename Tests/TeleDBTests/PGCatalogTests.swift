@@ -260,3 +260,16 @@ import TeleSyntax
         #expect(try session.scalar("SELECT pid FROM pg_stat_activity") == .integer(4242))
     }
 }
+
+@Suite struct PGSystemTableTests {
+    @Test func usersAppearAsRolesNotTables() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("CREATE USER analyst PASSWORD 'secret-1'")
+        let relations = try session.execute("SELECT relname FROM pg_class WHERE relname LIKE 'teledb%'").last?.rows
+        #expect(relations?.isEmpty == true)
+        let tables = try session.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'teledb_users'")
+        #expect(tables.last?.rows == [[.integer(0)]])
+        let roles = try session.execute("SELECT rolname FROM pg_roles ORDER BY oid = 10 DESC, rolname").last?.rows
+        #expect(roles == [[.string("teledb")], [.string("analyst")]])
+    }
+}
