@@ -79,27 +79,10 @@ extension Session {
 
     func runSessionCommand(_ command: SessionCommand) throws -> StatementResult {
         switch command {
-        case .reset(let name?):
-            let key = name.lowercased()
-            settings[key] = startupSettings[key]
-            return result("RESET")
-        case .reset(nil):
-            settings = startupSettings
-            return result("RESET")
         case .discard(let target):
             return try discard(target)
         case .transactionModes:
             return result("SET")
-        case .closeCursor(let name?):
-            throw TeleError(
-                SQLState("34000"), "cursor \"\(name)\" does not exist",
-                hint: "TeleDB has no SQL cursors; CLOSE ALL is accepted and does nothing.")
-        case .closeCursor(nil):
-            return result("CLOSE CURSOR ALL")
-        case .unlisten:
-            // Sessions without a wire connection receive no notifications, so there is no
-            // channel to stop listening on.
-            return result("UNLISTEN")
         case .savepoint, .releaseSavepoint:
             // A savepoint that is never rolled back to changes nothing, which is how drivers
             // such as psycopg 3 use them around catalog look-ups.
@@ -114,6 +97,25 @@ extension Session {
                 .featureNotSupported, "ROLLBACK TO SAVEPOINT \(name) is not supported",
                 hint: "The storage layer can only roll back a whole transaction; run ROLLBACK.")
         }
+    }
+
+    /// Restores one setting, or all of them for a nil name, to its value at startup.
+    func reset(_ name: String?) -> StatementResult {
+        if let name {
+            let key = name.lowercased()
+            settings[key] = startupSettings[key]
+        } else {
+            settings = startupSettings
+        }
+        return result("RESET")
+    }
+
+    /// Runs CLOSE. Cursors live in the wire server, so a session alone has none to close.
+    func closeCursor(_ name: String?) throws -> StatementResult {
+        guard let name else { return result("CLOSE CURSOR ALL") }
+        throw TeleError(
+            SQLState("34000"), "cursor \"\(name)\" does not exist",
+            hint: "Declare cursors over the wire protocol, or run CLOSE ALL.")
     }
 
     private func discard(_ target: String) throws -> StatementResult {

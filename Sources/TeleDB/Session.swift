@@ -102,6 +102,14 @@ public final class Session {
             return try set(name, value)
         case .sessionCommand(let command):
             return try runSessionCommand(command)
+        case .reset(let name):
+            return reset(name)
+        case .closeCursor(let name):
+            return try closeCursor(name)
+        case .unlisten:
+            // Sessions without a wire connection receive no notifications, so there is no
+            // channel to stop listening on. The wire server handles UNLISTEN itself.
+            return result("UNLISTEN")
         case .begin:
             return try begin()
         case .commit:

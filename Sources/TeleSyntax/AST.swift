@@ -37,8 +37,14 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
-    /// RESET, DISCARD, CLOSE, UNLISTEN or a savepoint statement.
+    /// DISCARD, a savepoint statement, or SET TRANSACTION without an isolation level.
     case sessionCommand(SessionCommand)
+    /// `UNLISTEN channel`, or `UNLISTEN *` (a nil channel) for every channel.
+    case unlisten(channel: String?)
+    /// `CLOSE name`, or `CLOSE ALL` (a nil name).
+    case closeCursor(name: String?)
+    /// `RESET name`, or `RESET ALL` (a nil name).
+    case reset(name: String?)
     /// CREATE, ALTER or DROP USER (or ROLE).
     case user(UserStatement)
 }

@@ -10,9 +10,9 @@ extension SyntaxParser {
         let keyword = advance()
         switch keyword.value {
         case "reset":
-            if consumeWord("all") { return .sessionCommand(.reset(name: nil)) }
-            if let name = parseMultiWordSettingName() { return .sessionCommand(.reset(name: name)) }
-            return .sessionCommand(.reset(name: try parseSessionSettingName()))
+            if consumeWord("all") { return .reset(name: nil) }
+            if let name = parseMultiWordSettingName() { return .reset(name: name) }
+            return .reset(name: try parseSessionSettingName())
         case "discard":
             let target = try parseIdentifier(allowKeywords: true, expected: "ALL, PLANS, SEQUENCES or TEMP")
             guard ["all", "plans", "sequences", "temp", "temporary"].contains(target) else {
@@ -27,11 +27,11 @@ extension SyntaxParser {
             _ = consumeWord("savepoint")
             return .sessionCommand(.releaseSavepoint(name: try parseIdentifier(allowKeywords: true, expected: "a savepoint name")))
         case "close":
-            if consumeWord("all") { return .sessionCommand(.closeCursor(name: nil)) }
-            return .sessionCommand(.closeCursor(name: try parseIdentifier(expected: "a cursor name or ALL")))
+            if consumeWord("all") { return .closeCursor(name: nil) }
+            return .closeCursor(name: try parseIdentifier(allowKeywords: true, expected: "a cursor name or ALL"))
         default:
-            if consumeSymbol("*") { return .sessionCommand(.unlisten(channel: nil)) }
-            return .sessionCommand(.unlisten(channel: try parseIdentifier(allowKeywords: true, expected: "a channel name or *")))
+            if consumeSymbol("*") { return .unlisten(channel: nil) }
+            return .unlisten(channel: try parseIdentifier(allowKeywords: true, expected: "a channel name or *"))
         }
     }
 
@@ -73,7 +73,7 @@ extension SyntaxParser {
         if current.isWord("time"), peek().isWord("zone") {
             advance()
             advance()
-            if consumeWord("local") || consumeWord("default") { return .sessionCommand(.reset(name: "timezone")) }
+            if consumeWord("local") || consumeWord("default") { return .reset(name: "timezone") }
             return .set(name: "timezone", value: try parseExpression())
         }
         var name = "transaction_isolation"

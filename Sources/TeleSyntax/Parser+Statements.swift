@@ -277,7 +277,7 @@ extension SyntaxParser {
         if !consumeSymbol("=") {
             try expectWord("to")
         }
-        if consumeWord("default") { return .sessionCommand(.reset(name: name)) }
+        if consumeWord("default") { return .reset(name: name) }
         var value = try parseSettingValue()
         // A list such as `SET search_path = a, b` is stored as its text joined by ", ".
         while consumeSymbol(",") {
