@@ -21,6 +21,9 @@ extension BindContext {
         if name == "generate_series" || name == "pg_catalog.generate_series" {
             return try bindGenerateSeries(arguments, alias: alias, position: position, input: input, inputScope: inputScope)
         }
+        if name == "unnest" || name == "pg_catalog.unnest" {
+            return try bindUnnest(arguments, alias: alias, position: position, input: input, inputScope: inputScope)
+        }
         guard arguments.count == 1 else {
             throw TeleError.syntax(
                 "table function \(name) takes one argument, not \(arguments.count)", at: position,

@@ -1,11 +1,46 @@
-// Binding of generate_series(start, stop [, step]) in FROM, which catalog queries use to
-// walk the elements of an array.
+// Binding of the set-returning functions catalog queries use in FROM: generate_series(start,
+// stop [, step]) to walk the positions of an array, and unnest(array) to walk its elements.
+// Both name their one column after the alias, as PostgreSQL does.
 
 import TeleCore
 import TeleExecution
 import TeleSyntax
 
 extension BindContext {
+    /// Binds unnest over array text, such as `{a,b}`, as a lateral table function with one
+    /// VARCHAR column per element. A NULL array gives no rows.
+    func bindUnnest(
+        _ arguments: [Expression], alias: String?, position: SourcePosition, input: LogicalPlan, inputScope: Scope
+    ) throws -> (LogicalPlan, Scope) {
+        guard arguments.count == 1 else {
+            throw TeleError.syntax(
+                "unnest takes one array, not \(arguments.count) arguments", at: position, hint: "Write unnest(array).")
+        }
+        let saved = scope
+        let savedClause = clause
+        scope = inputScope
+        clause = "FROM"
+        defer {
+            scope = saved
+            clause = savedClause
+        }
+
+        let array = try bind(arguments[0])
+        guard array.type == .varchar || array.type == .null else {
+            throw TeleError(
+                .undefinedFunction, "function unnest(\(array.type.sqlName.lowercased())) does not exist",
+                hint: "Pass an array, such as ARRAY['a', 'b'] or '{a,b}'::text[].", position: arguments[0].position)
+        }
+        let name = alias ?? "unnest"
+        let function = TableFunctionRegistry.computed(name: "unnest", columnNames: [name], columnTypes: [.varchar]) { value in
+            guard case .string(let text) = value else { return [] }
+            return PGArrayText.elements(of: text).map { [$0.map(Value.string) ?? .null] }
+        }
+        let argument = try TypeCoercion.coerce(array, to: .varchar, position: position)
+        let plan = LogicalPlan.tableFunction(input, function: function, argument: argument)
+        return (plan, Scope(columns: inputScope.columns + [ScopeColumn(table: name, name: name, type: .varchar)]))
+    }
+
     /// Binds generate_series over integers as a lateral table function whose one column
     /// takes the alias, or the function name without an alias, as PostgreSQL names it.
     func bindGenerateSeries(
