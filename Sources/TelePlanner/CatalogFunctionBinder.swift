@@ -78,6 +78,15 @@ extension BindContext {
             try expectArguments(call, 1...1, position: position)
             guard let namespace = try constantText(call.arguments[0], function: name) else { return oid(nil) }
             return oid(PGCatalogIDs.namespaces.first { $0.name == namespace }?.oid)
+        case "json_build_object", "json_build_array":
+            let arguments = try call.arguments.map { argument -> BoundExpression in
+                let bound = try bind(argument)
+                return bound.type == .null ? .constant(.null, type: .varchar) : bound
+            }
+            let function = try withPosition(position) {
+                try PGJSONFunctions.builder(name: name, argumentTypes: arguments.map(\.type))
+            }
+            return .function(function, arguments: arguments)
         case "array":
             guard call.arguments.count == 1, case .scalarSubquery(let query) = call.arguments[0].kind else { return nil }
             return try bindArraySubquery(query, position: position)

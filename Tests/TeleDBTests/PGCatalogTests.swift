@@ -276,3 +276,23 @@ import TeleSyntax
         #expect(roles == [[.string("teledb")], [.string("analyst")]])
     }
 }
+
+@Suite struct PGJSONTests {
+    @Test(arguments: [
+        ("SELECT json_build_object('always', true, 'start', 1::bigint, 'name', NULL)",
+         "{\"always\" : true, \"start\" : 1, \"name\" : null}"),
+        ("SELECT json_build_object('k', 'a\"b', 'x', 1.5)", "{\"k\" : \"a\\\"b\", \"x\" : 1.5}"),
+        ("SELECT json_build_array(1, 'two', false)", "[1, \"two\", false]"),
+        ("SELECT json_build_object()", "{}"),
+    ])
+    func buildsJSON(_ sql: String, _ expected: String) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar(sql) == .string(expected))
+    }
+
+    @Test func oddArgumentCountFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SELECT json_build_object('a')") }
+        #expect(error?.state.code == "22023")
+    }
+}
