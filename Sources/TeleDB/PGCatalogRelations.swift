@@ -65,6 +65,10 @@ extension CatalogSnapshot {
         return ids
     }
 
+    var hiddenRelationIDs: [Int64] {
+        PGInformationSchema.columnsByTable.keys.sorted().map { PGCatalogIDs.relationOID(named: "information_schema." + $0) }
+    }
+
     /// The roles pg_roles lists: the session's user, with OID 10 because it owns every object,
     /// then every other user that CREATE USER made.
     var roles: [(oid: Int64, name: String)] {

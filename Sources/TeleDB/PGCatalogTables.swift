@@ -149,6 +149,10 @@ enum PGCatalogTables {
             ("seqrelid", oid), ("seqtypid", oid), ("seqstart", oid), ("seqincrement", oid), ("seqmax", oid),
             ("seqmin", oid), ("seqcache", oid), ("seqcycle", bool),
         ],
+        "pg_opclass": [
+            ("oid", oid), ("opcmethod", oid), ("opcname", text), ("opcnamespace", oid), ("opcowner", oid),
+            ("opcfamily", oid), ("opcintype", oid), ("opcdefault", bool), ("opckeytype", oid),
+        ],
         "pg_auth_members": [("oid", oid), ("roleid", oid), ("member", oid), ("grantor", oid), ("admin_option", bool)],
         "pg_foreign_table": [("ftrelid", oid), ("ftserver", oid), ("ftoptions", text)],
         "pg_partitioned_table": [

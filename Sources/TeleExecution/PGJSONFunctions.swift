@@ -59,3 +59,19 @@ public enum PGJSONFunctions {
         return result + "\""
     }
 }
+
+/// Set-returning functions written in a select list, which TeleDB does not expand into rows.
+public enum PGSelectListSetFunctions {
+    /// Makes a function that accepts a call such as `SELECT unnest(indkey) FROM pg_index` so
+    /// that the query binds, returns NULL for a NULL argument, and fails with 0A000 for any
+    /// other row. Catalog tables that such queries read are empty, so no row reaches it there.
+    public static func rejecting(name: String, argumentTypes: [DataType], returnType: DataType) -> ScalarFunction {
+        ScalarFunction(name: name, argumentTypes: argumentTypes, returnType: returnType) { arguments, count in
+            try rowKernel(arguments, count: count, returnType: returnType) { _ in
+                throw TeleError(
+                    .featureNotSupported, "set-returning function \(name) is not supported in a select list",
+                    hint: "Call it in FROM instead, such as SELECT x FROM \(name)(...) AS x.")
+            }
+        }
+    }
+}

@@ -159,16 +159,19 @@ extension BindContext {
     func bindArrayElement(_ call: FunctionCall, position: SourcePosition) throws -> BoundExpression {
         let arguments = try call.arguments.map { try bind($0) }
         let element = try applyFunction("array_element", arguments, position: position)
-        var isIntegerArray = false
-        var array = call.arguments[0]
+        return isIntegerArray(call.arguments[0]) ? try TypeCoercion.coerce(element, to: .bigint, position: position) : element
+    }
+
+    /// Tells whether an array expression has integer elements: a cast to an integer array
+    /// type, or one of the catalog's integer array columns.
+    func isIntegerArray(_ array: Expression) -> Bool {
+        var array = array
         while case .cast(let inner, let type) = array.kind {
-            if ["int2[]", "int4[]", "int8[]", "oid[]", "int2vector", "oidvector"].contains(type.name) { isIntegerArray = true }
+            if ["int2[]", "int4[]", "int8[]", "oid[]", "int2vector", "oidvector"].contains(type.name) { return true }
             array = inner
         }
-        if case .column(let parts) = array.kind, let column = parts.last, BindContext.integerArrayColumns.contains(column) {
-            isIntegerArray = true
-        }
-        return isIntegerArray ? try TypeCoercion.coerce(element, to: .bigint, position: position) : element
+        if case .column(let parts) = array.kind, let column = parts.last { return BindContext.integerArrayColumns.contains(column) }
+        return false
     }
 
     /// Array columns of the emulated catalog whose elements are integers.

@@ -24,6 +24,9 @@ public protocol CatalogEnvironment: Snapshot {
     var startTime: Int64 { get }
     /// Every relation pg_class lists, with its OID, for `::regclass`.
     var relationIDs: [(oid: Int64, name: String)] { get }
+    /// OIDs of the relations outside the search path (information_schema's), for which
+    /// pg_table_is_visible() is false.
+    var hiddenRelationIDs: [Int64] { get }
 }
 
 /// One row of the emulated pg_type.

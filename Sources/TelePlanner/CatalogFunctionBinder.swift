@@ -78,6 +78,21 @@ extension BindContext {
             try expectArguments(call, 1...1, position: position)
             guard let namespace = try constantText(call.arguments[0], function: name) else { return oid(nil) }
             return oid(PGCatalogIDs.namespaces.first { $0.name == namespace }?.oid)
+        case "pg_table_is_visible":
+            try expectArguments(call, 1...1, position: position)
+            return try relationVisibility(call.arguments[0])
+        case "pg_get_viewdef":
+            try expectArguments(call, 1...2, position: position)
+            return try viewDefinition(call.arguments[0])
+        case "unnest", "generate_subscripts":
+            let arguments = try call.arguments.map { try bind($0) }
+            var returnType = DataType.integer
+            if name == "unnest", let first = call.arguments.first {
+                returnType = isIntegerArray(first) ? .bigint : .varchar
+            }
+            let function = PGSelectListSetFunctions.rejecting(
+                name: name, argumentTypes: arguments.map(\.type), returnType: returnType)
+            return .function(function, arguments: arguments)
         case "json_build_object", "json_build_array":
             let arguments = try call.arguments.map { argument -> BoundExpression in
                 let bound = try bind(argument)
@@ -99,6 +114,28 @@ extension BindContext {
             if CatalogSettings.nullTextFunctions.contains(name) { return text(nil) }
             return nil
         }
+    }
+
+    /// Binds pg_table_is_visible(oid): true unless the relation is in information_schema,
+    /// which is not on the search path.
+    private func relationVisibility(_ operand: Expression) throws -> BoundExpression {
+        let value = try TypeCoercion.coerce(try bind(operand), to: .bigint, position: operand.position)
+        let hidden = (catalogEnvironment?.hiddenRelationIDs ?? []).map { BoundExpression.constant(.integer($0), type: .bigint) }
+        guard !hidden.isEmpty else { return .constant(.boolean(true), type: .boolean) }
+        return .inList(value, list: hidden, negated: true)
+    }
+
+    /// Binds pg_get_viewdef(view): the view's SQL text for a view's OID or name, else NULL.
+    private func viewDefinition(_ operand: Expression) throws -> BoundExpression {
+        let views = session.snapshot.viewNames.compactMap { name in session.snapshot.view(name).map { (name, $0.sql) } }
+        let bound = ConstantFolding.fold(try bind(operand))
+        if case .constant(.string(let name), _) = bound {
+            return text(views.first { $0.0 == name }?.1)
+        }
+        let byOID = views.map { (PGCatalogIDs.relationOID(named: $0.0), $0.1) }
+        let definition = try oidNameCase(operand, names: byOID, otherwise: nil)
+        guard case .caseWhen(let branches, _, let type) = definition else { return definition }
+        return .caseWhen(branches: branches, elseResult: text(nil), type: type)
     }
 
     /// Binds `ARRAY(subquery)` to the subquery's values as array text, such as `{a,b}`.
@@ -234,7 +271,7 @@ public enum CatalogSettings {
     /// Privilege and visibility checks. TeleDB has one schema and no privileges, so every
     /// object is visible and every privilege is held.
     static let alwaysTrueFunctions: Set<String> = [
-        "pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_collation_is_visible",
+        "pg_type_is_visible", "pg_function_is_visible", "pg_collation_is_visible",
         "pg_operator_is_visible", "pg_opclass_is_visible", "pg_conversion_is_visible", "pg_ts_config_is_visible",
         "pg_statistics_obj_is_visible", "has_table_privilege", "has_schema_privilege", "has_database_privilege",
         "has_column_privilege", "has_any_column_privilege", "has_function_privilege", "has_sequence_privilege",

@@ -116,6 +116,12 @@ import TeleSyntax
         ("SELECT array(SELECT relname FROM pg_class WHERE relnamespace = 2200 ORDER BY 1)",
          .string("{linux_pings,metrics,pings}")),
         ("SELECT count(*) FROM generate_series(1, 5) s WHERE s > 2", .integer(3)),
+        ("SELECT pg_table_is_visible('pings'::regclass)", .boolean(true)),
+        ("SELECT pg_table_is_visible('pg_class'::regclass)", .boolean(true)),
+        ("SELECT pg_table_is_visible(oid) FROM pg_class WHERE relname = 'schemata'", .boolean(false)),
+        ("SELECT pg_get_viewdef('linux_pings'::regclass) LIKE 'SELECT id, os FROM pings%'", .boolean(true)),
+        ("SELECT pg_get_viewdef('pings'::regclass)", .null),
+        ("SELECT count(*) FROM (SELECT unnest(indkey) AS k FROM pg_index) s", .integer(0)),
         ("SELECT string_agg(x, '+') FROM unnest('{a,\"b c\",d}'::text[]) x", .string("a+b c+d")),
         ("SELECT count(*) FROM unnest(NULL::text[]) u", .integer(0)),
         ("SELECT array(SELECT 'toast.' || x FROM unnest(ARRAY['p', 'q']) x)", .string("{toast.p,toast.q}")),
@@ -128,6 +134,12 @@ import TeleSyntax
     func systemFunction(_ sql: String, _ expected: Value) throws {
         let session = try makeCatalogDatabase()
         #expect(try session.scalar(sql) == expected)
+    }
+
+    @Test func selectListUnnestFailsOnRows() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SELECT unnest('{a,b}'::text[])") }
+        #expect(error?.state.code == "0A000")
     }
 
     @Test func unknownRegclassFails() throws {

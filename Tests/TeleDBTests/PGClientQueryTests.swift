@@ -192,6 +192,21 @@ extension Session {
         #expect(Set(names.map { $0[0] }) == [.string("pings"), .string("metrics")])
     }
 
+    @Test func sqlalchemyReflectsColumnsAndViews() throws {
+        let session = try makeCatalogDatabase()
+        let columns = try session.runClientQuery(try ClientQuery.load("sqlalchemy_reflect_columns")).rows
+        #expect(columns.map { $0[0] } == ["id", "os", "ts", "hist"].map(Value.string))
+        #expect(columns.map { $0[1] } == ["bigint", "text", "timestamp without time zone", "json"].map(Value.string))
+        let views = try session.runClientQuery(try ClientQuery.load("sqlalchemy_reflect_views")).rows
+        #expect(views == [[.string("linux_pings")]])
+        let definition = try session.runClientQuery(try ClientQuery.load("sqlalchemy_reflect_view_definition")).rows
+        #expect(definition.first?.first?.text?.contains("WHERE os = 'Linux'") == true)
+        let primaryKey = try session.runClientQuery(try ClientQuery.load("sqlalchemy_reflect_primary_key")).rows
+        #expect(primaryKey.isEmpty)
+        let schemas = try session.runClientQuery(try ClientQuery.load("sqlalchemy_reflect_schemas")).rows
+        #expect(schemas == [[.string("information_schema")], [.string("public")]])
+    }
+
     @Test func sqlalchemyFindsNoHstore() throws {
         let session = try makeCatalogDatabase()
         #expect(try session.runClientQuery(try ClientQuery.load("sqlalchemy_psycopg2_hstore")).rows.isEmpty)
