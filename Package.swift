@@ -39,7 +39,9 @@ let package = Package(
                 "TeleSecurity",
             ],
             swiftSettings: fastCode),
-        .target(name: "TeleShell", dependencies: ["TeleDB", "TeleSyntax", "TeleCore", "CReadline"], swiftSettings: fastCode),
+        .target(
+            name: "TeleShell", dependencies: ["TeleDB", "TeleSyntax", "TeleCore", "TeleIngest", "CReadline"],
+            swiftSettings: fastCode),
         .target(name: "TeleSecurity", dependencies: ["TeleCore", "COpenSSL"], swiftSettings: fastCode),
         .target(
             name: "TeleServer", dependencies: ["TeleDB", "TeleCore", "TeleSecurity"], swiftSettings: fastCode),

@@ -7,6 +7,51 @@ public enum DateTime {
     public static let microsPerSecond: Int64 = 1_000_000
     public static let microsPerDay: Int64 = 86_400_000_000
 
+    /// The first day TeleDB accepts, 4714-11-24 BC (year -4713), PostgreSQL's lower bound.
+    public static let minimumDay: Int64 = days(year: -4713, month: 11, day: 24)
+    /// The last day TeleDB accepts, 294246-12-31: the last whole day whose microseconds since
+    /// 1970 fit in 64 bits. Dates share the timestamp range, so every date converts.
+    public static let maximumDay: Int64 = days(year: 294_246, month: 12, day: 31)
+    public static let minimumTimestamp: Int64 = minimumDay * microsPerDay
+    public static let maximumTimestamp: Int64 = (maximumDay + 1) * microsPerDay - 1
+
+    public static func isValidDay(_ days: Int64) -> Bool { days >= minimumDay && days <= maximumDay }
+
+    public static func isValidTimestamp(_ micros: Int64) -> Bool {
+        micros >= minimumTimestamp && micros <= maximumTimestamp
+    }
+
+    /// Returns `days` when it lies in the accepted range.
+    ///
+    /// - Throws: `TeleError` 22008 "date out of range" naming the bounds.
+    public static func checkedDay(_ days: Int64) throws -> Int64 {
+        guard isValidDay(days) else {
+            throw TeleError(
+                .datetimeFieldOverflow, "date out of range",
+                hint: "Dates run from 4714-11-24 BC to 294246-12-31.")
+        }
+        return days
+    }
+
+    /// Returns `micros` when it lies in the accepted range.
+    ///
+    /// - Throws: `TeleError` 22008 "timestamp out of range" naming the bounds.
+    public static func checkedTimestamp(_ micros: Int64) throws -> Int64 {
+        guard isValidTimestamp(micros) else {
+            throw TeleError(
+                .datetimeFieldOverflow, "timestamp out of range",
+                hint: "Timestamps run from 4714-11-24 BC to 294246-12-31 23:59:59.999999.")
+        }
+        return micros
+    }
+
+    /// Microseconds at midnight of a day; the caller has checked the day's range, or gets a
+    /// 22008 error instead of an overflow.
+    public static func midnight(ofDay days: Int64) throws -> Int64 {
+        guard isValidDay(days) else { return try checkedTimestamp(days < 0 ? Int64.min : Int64.max) }
+        return days * microsPerDay
+    }
+
     /// Days since 1970-01-01 of a Gregorian calendar date (Howard Hinnant's days_from_civil).
     public static func days(year: Int, month: Int, day: Int) -> Int64 {
         let y = month <= 2 ? year - 1 : year
@@ -20,7 +65,9 @@ public enum DateTime {
 
     /// The calendar date of a day number (Howard Hinnant's civil_from_days).
     public static func civil(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719_468
+        // Values outside the accepted range never come from TeleDB's own checks; clamping
+        // keeps a corrupt one from trapping on overflow.
+        let z = Int(max(min(days, 1 << 50), -(1 << 50))) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
@@ -45,6 +92,10 @@ public enum DateTime {
 
     /// Formats a day number as `YYYY-MM-DD`.
     public static func formatDate(_ days: Int64) -> String {
+        // A day outside the range (only a damaged or foreign file can hold one) prints as
+        // PostgreSQL's infinite dates rather than as a wrong calendar date.
+        if days > maximumDay { return "infinity" }
+        if days < minimumDay { return "-infinity" }
         let (year, month, day) = civil(days: days)
         return formatYear(year) + "-" + pad2(month) + "-" + pad2(day)
     }
@@ -52,6 +103,8 @@ public enum DateTime {
     /// Formats a timestamp as `YYYY-MM-DD HH:MM:SS[.ffffff]`, dropping trailing zero digits of
     /// the fraction as PostgreSQL does.
     public static func formatTimestamp(_ micros: Int64) -> String {
+        if micros > maximumTimestamp { return "infinity" }
+        if micros < minimumTimestamp { return "-infinity" }
         let days = floorDiv(micros, microsPerDay)
         let timeOfDay = micros - days * microsPerDay
         let seconds = timeOfDay / microsPerSecond
@@ -110,10 +163,11 @@ public enum DateTime {
             expect(0x2D), let day = number(maxDigits: 2)
         else { return nil }
         if negativeYear { year = -year }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+            year >= -4713, year <= 294_246
         else { return nil }
         var micros = days(year: year, month: month, day: day) * microsPerDay
-        if index == bytes.count { return micros }
+        if index == bytes.count { return isValidTimestamp(micros) ? micros : nil }
 
         guard bytes[index] == 0x20 || bytes[index] == 0x54 else { return nil }
         index += 1
@@ -155,7 +209,7 @@ public enum DateTime {
                 micros -= sign * Int64(zoneHours * 3600 + zoneMinutes * 60) * microsPerSecond
             }
         }
-        return index == bytes.count ? micros : nil
+        return index == bytes.count && isValidTimestamp(micros) ? micros : nil
     }
 
     public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

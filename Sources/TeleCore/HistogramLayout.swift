@@ -37,10 +37,11 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
                 .invalidParameterValue, "invalid histogram bucket count \(bucketCount)",
                 hint: "Use between 3 and 10000 buckets: the underflow bucket, one or more buckets in range and the overflow bucket.")
         }
-        guard low >= 0, max(low, 1) < high, high - max(low, 1) >= Int64(bucketCount - 2) || kind != .exponential else {
+        // Bounds go through Double arithmetic, exact up to 2^53.
+        guard low >= 0, max(low, 1) < high, high <= 1 << 53, high - max(low, 1) >= Int64(bucketCount - 2) || kind != .exponential else {
             throw TeleError(
                 .invalidParameterValue, "invalid histogram range [\(low), \(high)]",
-                hint: "Use 0 <= low < high, with room for one integer bound per bucket.")
+                hint: "Use 0 <= low < high <= 2^53, with room for one integer bound per bucket.")
         }
         self.kind = kind
         // Bucket 0 already starts at 0, so a low of 0 would repeat that bound. Firefox's

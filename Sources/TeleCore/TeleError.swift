@@ -69,6 +69,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     // Class 53: insufficient resources.
     public static let outOfMemory = SQLState("53200")
     // Class 54: program limit exceeded.
+    public static let programLimitExceeded = SQLState("54000")
     public static let statementTooComplex = SQLState("54001")
     // Class 55: object not in prerequisite state.
     /// The database is in use by another process.

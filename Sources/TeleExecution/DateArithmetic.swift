@@ -8,7 +8,7 @@ import TeleCore
 enum DateArithmetic {
     /// Adds an interval to a timestamp: months by the calendar, then days, then microseconds.
     static func add(_ interval: Interval, to micros: Int64) throws -> Int64 {
-        var result = micros
+        var result = try DateTime.checkedTimestamp(micros)
         if interval.months != 0 {
             let days = DateTime.floorDiv(result, DateTime.microsPerDay)
             let timeOfDay = result - days * DateTime.microsPerDay
@@ -17,12 +17,15 @@ enum DateArithmetic {
             let newYear = Int(DateTime.floorDiv(Int64(monthIndex), 12))
             let newMonth = monthIndex - newYear * 12 + 1
             let newDay = min(day, DateTime.daysInMonth(year: newYear, month: newMonth))
-            result = DateTime.days(year: newYear, month: newMonth, day: newDay) * DateTime.microsPerDay + timeOfDay
+            // At most 2^31 months from a valid year, so the day count cannot overflow.
+            result = try DateTime.midnight(ofDay: DateTime.days(year: newYear, month: newMonth, day: newDay)) + timeOfDay
         }
         let (withDays, overflow1) = result.addingReportingOverflow(Int64(interval.days) &* DateTime.microsPerDay)
         let (withMicros, overflow2) = withDays.addingReportingOverflow(interval.micros)
-        if overflow1 || overflow2 {
-            throw TeleError(.datetimeFieldOverflow, "timestamp out of range", hint: "Use a smaller interval.")
+        if overflow1 || overflow2 || !DateTime.isValidTimestamp(withMicros) {
+            throw TeleError(
+                .datetimeFieldOverflow, "timestamp out of range",
+                hint: "Timestamps run from 4714-11-24 BC to 294246-12-31; use a smaller interval.")
         }
         return withMicros
     }
@@ -33,8 +36,13 @@ enum DateArithmetic {
 
     /// Subtracts two timestamps into days and microseconds (no months), as PostgreSQL's
     /// timestamp - timestamp does.
-    static func difference(_ lhs: Int64, _ rhs: Int64) -> Interval {
-        let total = lhs &- rhs
+    static func difference(_ lhs: Int64, _ rhs: Int64) throws -> Interval {
+        let (total, overflow) = lhs.subtractingReportingOverflow(rhs)
+        if overflow {
+            throw TeleError(
+                .datetimeFieldOverflow, "interval out of range",
+                hint: "The timestamps are too far apart for one interval.")
+        }
         let days = total / DateTime.microsPerDay
         return Interval(months: 0, days: Int32(truncatingIfNeeded: days), micros: total - days * DateTime.microsPerDay)
     }
@@ -110,9 +118,9 @@ extension ScalarFunctionRegistry {
         }
         @Sendable func addDays(_ days: Int64, _ delta: Int64) throws -> Value {
             let (sum, overflow) = days.addingReportingOverflow(delta)
-            // Dates stay within PostgreSQL's range (up to year 5874897), about 2^31 days.
-            if overflow || !(Int64(Int32.min)...Int64(Int32.max)).contains(sum) {
-                throw TeleError(.datetimeFieldOverflow, "date out of range", hint: "Add fewer days.")
+            if overflow || !DateTime.isValidDay(sum) {
+                throw TeleError(
+                    .datetimeFieldOverflow, "date out of range", hint: "Dates run from 4714-11-24 BC to 294246-12-31.")
             }
             return .date(sum)
         }
@@ -124,7 +132,7 @@ extension ScalarFunctionRegistry {
         }
         catalog["-", default: []].append(overload([.date, .date], .integer) { .integer($0[0].int64Value &- $0[1].int64Value) })
         catalog["-", default: []].append(
-            overload([.timestamp, .timestamp], .interval) { .interval(DateArithmetic.difference($0[0].int64Value, $0[1].int64Value)) })
+            overload([.timestamp, .timestamp], .interval) { .interval(try DateArithmetic.difference($0[0].int64Value, $0[1].int64Value)) })
         for temporal in [DataType.timestamp] {
             catalog["+", default: []].append(
                 overload([temporal, .interval], .timestamp) { .timestamp(try DateArithmetic.add(interval($0[1]), to: $0[0].int64Value)) })

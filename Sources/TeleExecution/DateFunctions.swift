@@ -27,9 +27,16 @@ extension ScalarFunctionRegistry {
                     // The common case: one unit for the whole vector, no boxing per row.
                     _ = try DateFunctions.truncate(0, unit: unit)
                     let scale = type == .date ? DateTime.microsPerDay : 1
+                    var failure: (any Error)?
                     let values = mapUnary(arguments[1].int64Operand, count: count) { value in
-                        (try? DateFunctions.truncate(value &* scale, unit: unit)) ?? 0
+                        do {
+                            return try DateFunctions.truncate(value &* scale, unit: unit)
+                        } catch {
+                            failure = failure ?? error
+                            return 0
+                        }
                     }
+                    if let failure { throw failure }
                     guard let values else { return nullVector(.timestamp, count: count) }
                     return Vector(type: .timestamp, storage: .int64(values), validity: arguments[1].kernelValidity, count: count)
                 }
@@ -77,7 +84,7 @@ extension ScalarFunctionRegistry {
             FunctionOverload(parameters: [.double], returnType: .timestamp) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .timestamp) { values in
                     let micros = (values[0].doubleValue * 1_000_000).rounded()
-                    guard micros.isFinite, abs(micros) < 9.2e18 else {
+                    guard micros.isFinite, abs(micros) < 9.2e18, DateTime.isValidTimestamp(Int64(micros)) else {
                         throw TeleError(
                             .datetimeFieldOverflow, "timestamp out of range: \"\(values[0].doubleValue)\"",
                             hint: "Pass seconds since 1970-01-01 00:00:00 UTC.")
@@ -90,7 +97,9 @@ extension ScalarFunctionRegistry {
             FunctionOverload(parameters: [.bigint], returnType: .timestamp) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .timestamp) { values in
                     let (micros, overflow) = values[0].int64Value.multipliedReportingOverflow(by: 1000)
-                    if overflow { throw TeleError(.datetimeFieldOverflow, "timestamp out of range: \"\(values[0].int64Value)\"") }
+                    if overflow || !DateTime.isValidTimestamp(micros) {
+                        throw TeleError(.datetimeFieldOverflow, "timestamp out of range: \"\(values[0].int64Value)\"")
+                    }
                     return .timestamp(micros)
                 }
             },
@@ -104,14 +113,14 @@ extension ScalarFunctionRegistry {
             FunctionOverload(parameters: [.bigint, .bigint, .bigint], returnType: .date) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .date) { values in
                     let (year, month, day) = (values[0].int64Value, values[1].int64Value, values[2].int64Value)
-                    guard (-294_276...294_276).contains(year), (1...12).contains(month), day >= 1, year != 0,
+                    guard (-4713...294_246).contains(year), (1...12).contains(month), day >= 1, year != 0,
                         day <= DateTime.daysInMonth(year: Int(year), month: Int(month))
                     else {
                         throw TeleError(
                             .datetimeFieldOverflow, "date field value out of range: \(year)-\(month)-\(day)",
                             hint: "Months run from 1 to 12 and days from 1 to the month's length.")
                     }
-                    return .date(DateTime.days(year: Int(year), month: Int(month), day: Int(day)))
+                    return .date(try DateTime.checkedDay(DateTime.days(year: Int(year), month: Int(month), day: Int(day))))
                 }
             }
         ]
@@ -159,6 +168,13 @@ enum DateFunctions {
     }
 
     static func truncate(_ micros: Int64, unit: String) throws -> Int64 {
+        // Truncation moves a valid timestamp back by at most a millennium, so only the range
+        // check at the end can fail, never the arithmetic.
+        let truncated = try truncateWithinRange(try DateTime.checkedTimestamp(micros), unit: unit)
+        return try DateTime.checkedTimestamp(truncated)
+    }
+
+    private static func truncateWithinRange(_ micros: Int64, unit: String) throws -> Int64 {
         let days = DateTime.floorDiv(micros, DateTime.microsPerDay)
         let (year, month, _) = DateTime.civil(days: days)
         func startOfYear(_ y: Int) -> Int64 { DateTime.days(year: y, month: 1, day: 1) * DateTime.microsPerDay }

@@ -181,7 +181,7 @@ public enum ExpressionEvaluator {
         case (.integer(let number), .real), (.integer(let number), .double): return .double(Double(number))
         case (.integer(let days), .date): return .date(days)
         case (.integer(let micros), .timestamp): return .timestamp(micros)
-        case (.date(let days), .timestamp): return .timestamp(days * DateTime.microsPerDay)
+        case (.date(let days), .timestamp): return .timestamp(days &* DateTime.microsPerDay)
         default: return value
         }
     }

@@ -54,11 +54,17 @@ public enum HistogramAggregates {
 
     /// Converts a sample to the integer Firefox records: rounded down and clamped to Int64.
     @inline(__always)
-    static func sampleValue(_ value: Double) -> Int64 {
-        if value.isNaN { return 0 }
-        if value >= 9.2e18 { return Int64.max }
-        if value <= -9.2e18 { return Int64.min }
+    /// The integer a sample counts as (rounded down, as Firefox records integers), or nil for
+    /// NaN, infinities and values beyond 2^53, which no histogram range can hold exactly.
+    static func sampleValue(_ value: Double) -> Int64? {
+        guard value.magnitude <= 9_007_199_254_740_992 else { return nil }
         return Int64(value.rounded(.down))
+    }
+
+    static func sampleError(_ value: Double) -> TeleError {
+        TeleError(
+            .numericValueOutOfRange, "histogram sample \(value) out of range",
+            hint: "Samples must be finite numbers of magnitude at most 2^53; filter or scale the others.")
     }
 
     static func overflowError() -> TeleError {
@@ -92,15 +98,20 @@ final class HistogramBuildState: AggregateState {
         let mask = validRows(arguments[0], count: count)
         let width = layout.bucketCount
         var overflowed = false
+        var invalid: Double?
         forEachValidRow(count: count, mask: mask) { row in
             let group = Int(groupIds[row])
-            let sample = HistogramAggregates.sampleValue(input[row])
+            guard let sample = HistogramAggregates.sampleValue(input[row]) else {
+                invalid = input[row]
+                return
+            }
             counts[group * width + layout.bucketIndex(of: sample)] &+= 1
             let (sum, overflow) = sums[group].addingReportingOverflow(sample)
             sums[group] = sum
             overflowed = overflowed || overflow
             seen[group] = 1
         }
+        if let invalid { throw HistogramAggregates.sampleError(invalid) }
         if overflowed { throw HistogramAggregates.overflowError() }
     }
 
@@ -155,9 +166,15 @@ final class AutoHistogramState: AggregateState {
         if arguments[0].isNullConstant { return }
         let input = expandedDouble(arguments[0], count: count)
         let mask = validRows(arguments[0], count: count)
+        var invalid: Double?
         forEachValidRow(count: count, mask: mask) { row in
-            samples[Int(groupIds[row])].append(HistogramAggregates.sampleValue(input[row]))
+            guard let sample = HistogramAggregates.sampleValue(input[row]) else {
+                invalid = input[row]
+                return
+            }
+            samples[Int(groupIds[row])].append(sample)
         }
+        if let invalid { throw HistogramAggregates.sampleError(invalid) }
     }
 
     func combine(_ other: any AggregateState, mapping: [Int32]) throws {

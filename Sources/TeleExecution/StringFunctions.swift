@@ -54,7 +54,7 @@ extension ScalarFunctionRegistry {
         catalog["repeat"] = [textInt { text, n in
             let (total, overflow) = Int64(text.utf8.count).multipliedReportingOverflow(by: max(n, 0))
             if overflow || total > 1 << 30 {
-                throw TeleError(.outOfMemory, "requested length too large", hint: "Use a smaller repeat count.")
+                throw TeleError(.programLimitExceeded, "requested length too large", hint: "Use a smaller repeat count.")
             }
             return .string(String(repeating: text, count: max(Int(n), 0)))
         }]
@@ -80,12 +80,12 @@ extension ScalarFunctionRegistry {
             catalog[name] = [
                 FunctionOverload(parameters: [.varchar, .bigint], returnType: .varchar) { arguments, count in
                     try rowKernel(arguments, count: count, returnType: .varchar) { values in
-                        .string(pad(values[0].stringValue, to: values[1].int64Value, with: " ", left: padLeft))
+                        .string(try pad(values[0].stringValue, to: values[1].int64Value, with: " ", left: padLeft))
                     }
                 },
                 FunctionOverload(parameters: [.varchar, .bigint, .varchar], returnType: .varchar) { arguments, count in
                     try rowKernel(arguments, count: count, returnType: .varchar) { values in
-                        .string(pad(values[0].stringValue, to: values[1].int64Value, with: values[2].stringValue, left: padLeft))
+                        .string(try pad(values[0].stringValue, to: values[1].int64Value, with: values[2].stringValue, left: padLeft))
                     }
                 },
             ]
@@ -209,9 +209,13 @@ extension ScalarFunctionRegistry {
         return String(decoding: result, as: UTF8.self)
     }
 
-    static func pad(_ text: String, to length: Int64, with fill: String, left: Bool) -> String {
+    static func pad(_ text: String, to length: Int64, with fill: String, left: Bool) throws -> String {
+        // PostgreSQL caps a text value at 1 GB; a longer target is an error, not a silent cut.
+        if length > 1 << 28 {
+            throw TeleError(.programLimitExceeded, "requested length too large", hint: "Pad to at most 268435456 characters.")
+        }
         let scalars = Array(text.unicodeScalars)
-        let target = Int(max(min(length, 1 << 28), 0))
+        let target = Int(max(length, 0))
         if scalars.count >= target { return String(String.UnicodeScalarView(scalars.prefix(target))) }
         let filler = Array(fill.unicodeScalars)
         if filler.isEmpty { return text }

@@ -91,6 +91,14 @@ struct PingFlattener {
             PingFlattener.appendInteger(&pings.columns[column], document, node)
             column += 1
         }
+        func date(_ node: Int?) {
+            if let node, let days = document.int64(node), DateTime.isValidDay(days) {
+                pings.columns[column].appendInt64(days)
+            } else {
+                pings.columns[column].appendNull()
+            }
+            column += 1
+        }
         func boolean(_ node: Int?) {
             if let node, let value = document.bool(node) {
                 pings.columns[column].appendBool(value)
@@ -136,8 +144,9 @@ struct PingFlattener {
         boolean(settings.flatMap { document.member($0, "e10sEnabled") })
         string(settings.flatMap { document.member($0, "defaultSearchEngine") })
         string(environment.flatMap { document.path($0, "partner", "distributionId") })
-        // environment.profile.creationDate counts days since 1970-01-01, as DATE does.
-        integer(environment.flatMap { document.path($0, "profile", "creationDate") })
+        // environment.profile.creationDate counts days since 1970-01-01, as DATE does; a day
+        // outside DATE's range is stored as NULL rather than as a date no query could print.
+        date(environment.flatMap { document.path($0, "profile", "creationDate") })
         for measurement in PingTables.simpleMeasurements {
             integer(measurements.flatMap { document.member($0, measurement.key) })
         }

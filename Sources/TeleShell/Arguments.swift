@@ -13,6 +13,8 @@ public enum ShellCommand: Equatable, Sendable {
     case run(databasePath: String?, sql: String, mode: OutputMode?)
     case ingest(databasePath: String, dedupe: Bool, schemaPath: String?, inputs: [String])
     case generatePings(count: Int, seed: UInt64, outputPath: String)
+    /// `generate dataset`: the benchmark tables as CSV files in a directory.
+    case generateDataset(rows: Int, seed: UInt64, outputDirectory: String)
     case sqllogictest(options: SQLLogicTestOptions, paths: [String])
 }
 
@@ -30,6 +32,7 @@ public enum ArgumentParser {
         usage: teledb [DBPATH] [-c SQL] [--mode table|csv|json|markdown|line|chart]
                teledb ingest DBPATH [--dedupe] [--schema FILE] FILE|DIR...
                teledb generate pings --count N --seed S --out PATH
+               teledb generate dataset --rows N --seed S --out DIR
                teledb sqllogictest [--fail-fast] [--filter TEXT] [--verbose] PATH...
                teledb --help | --version
         """
@@ -48,7 +51,9 @@ public enum ArgumentParser {
           --schema FILE     ingest: validate pings against this JSON schema
           --count N         generate: number of pings to write
           --seed S          generate: random seed (default 0); the same seed writes the same pings
-          --out PATH        generate: NDJSON file to write
+          --rows N          generate dataset: number of pings; the histogram tables get more rows
+          --out PATH        generate pings: NDJSON file to write; generate dataset: directory
+                            for the CSV files of pings, histograms and histogram_values
           --fail-fast       sqllogictest: stop at the first failing record
           --filter TEXT     sqllogictest: run only files whose path contains TEXT
           --verbose         sqllogictest: print every failure, not only the first 10
@@ -122,17 +127,25 @@ public enum ArgumentParser {
     }
 
     private static func parseGenerate(_ arguments: [String]) throws -> ShellCommand {
-        guard let kind = arguments.first else { throw UsageError("generate needs what to generate; only \"pings\" is available") }
-        guard kind == "pings" else { throw UsageError("cannot generate \"\(kind)\"; only \"pings\" is available") }
+        guard let kind = arguments.first else {
+            throw UsageError("generate needs what to generate: \"pings\" or \"dataset\"")
+        }
+        guard kind == "pings" || kind == "dataset" else {
+            throw UsageError("cannot generate \"\(kind)\"; use \"pings\" or \"dataset\"")
+        }
+        // `pings` counts with --count and `dataset` with --rows; each rejects the other's option.
+        let countOption = kind == "pings" ? "--count" : "--rows"
         var reader = ArgumentReader(Array(arguments.dropFirst()))
         var count: Int?
         var seed: UInt64?
         var outputPath: String?
         while let argument = reader.next() {
             switch argument {
-            case "--count":
+            case countOption:
                 let text = try reader.value(for: argument)
-                guard let value = Int(text), value >= 0 else { throw UsageError("invalid --count \"\(text)\"; give a non-negative integer") }
+                guard let value = Int(text), value >= 0 else {
+                    throw UsageError("invalid \(countOption) \"\(text)\"; give a non-negative integer")
+                }
                 count = value
             case "--seed":
                 let text = try reader.value(for: argument)
@@ -145,8 +158,9 @@ public enum ArgumentParser {
                 throw UsageError("unexpected argument \"\(argument)\"")
             }
         }
-        guard let count else { throw UsageError("generate pings needs --count N") }
-        guard let outputPath else { throw UsageError("generate pings needs --out PATH") }
+        guard let count else { throw UsageError("generate \(kind) needs \(countOption) N") }
+        guard let outputPath else { throw UsageError("generate \(kind) needs --out \(kind == "pings" ? "PATH" : "DIR")") }
+        if kind == "dataset" { return .generateDataset(rows: count, seed: seed ?? 0, outputDirectory: outputPath) }
         return .generatePings(count: count, seed: seed ?? 0, outputPath: outputPath)
     }
 

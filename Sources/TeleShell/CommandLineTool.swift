@@ -6,6 +6,7 @@
 
 import Foundation
 import TeleCore
+import TeleIngest
 
 public enum CommandLineTool {
     /// The version `teledb --version` prints.
@@ -42,6 +43,8 @@ public enum CommandLineTool {
                 writeError(ErrorFormatter.format(error, statement: nil, inScript: false))
                 return 1
             }
+        case .generateDataset(let rows, let seed, let directory):
+            return runGenerateDataset(rows: rows, seed: seed, directory: directory)
         case .sqllogictest(let options, let paths):
             let runner = SQLLogicTestRunner(options: options) { engine.inMemoryDatabase().makeSession() }
             do {
@@ -153,6 +156,27 @@ public enum CommandLineTool {
         } catch {
             // End a progress bar line that the failure cut short.
             if isatty(STDERR_FILENO) == 1 { writeError("\n") }
+            writeError(ErrorFormatter.format(error, statement: nil, inScript: false))
+            return 1
+        }
+    }
+
+    /// `teledb generate dataset`: writes the benchmark CSV files into `directory`, creating it
+    /// when missing.
+    static func runGenerateDataset(rows: Int, seed: UInt64, directory: String) -> Int32 {
+        do {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw TeleError(.ioError, "cannot create directory \"\(directory)\": \(error.localizedDescription)",
+                                hint: "Give an --out directory that can be created or written.")
+            }
+            let summary = try BenchmarkDataset(pingCount: rows, seed: seed).write(to: directory)
+            writeOutput(
+                "wrote \(summary.pingRows) pings, \(summary.histogramRows) histogram bucket rows and "
+                    + "\(summary.histogramValueRows) histogram values to \(directory)\n")
+            return 0
+        } catch {
             writeError(ErrorFormatter.format(error, statement: nil, inScript: false))
             return 1
         }

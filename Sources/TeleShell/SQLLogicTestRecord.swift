@@ -48,12 +48,15 @@ public struct SQLLogicTestRecord: Sendable, Equatable {
     public var conditions: [EngineCondition]
     /// The 1-based line of the record's first line.
     public var line: Int
+    /// For `statement error XXXXX`: the SQLSTATE the error must carry.
+    public var expectedState: String?
 
-    public init(kind: Kind, sql: String, conditions: [EngineCondition], line: Int) {
+    public init(kind: Kind, sql: String, conditions: [EngineCondition], line: Int, expectedState: String? = nil) {
         self.kind = kind
         self.sql = sql
         self.conditions = conditions
         self.line = line
+        self.expectedState = expectedState
     }
 }
 
@@ -100,12 +103,19 @@ public enum SQLLogicTestParser {
                 guard words.count >= 2, words[1] == "ok" || words[1] == "error" else {
                     throw SQLLogicTestParseError(line: lineNumber, message: "expected \"statement ok\" or \"statement error\", got \"\(trimmed)\"")
                 }
-                // An expected error message after `----` is allowed but not compared.
+                // An expected error message after `----` is allowed but not compared. A
+                // five-character code after `error` is a SQLSTATE the error must carry.
                 let block = readBlock(lines, from: &index)
                 let sql = block.split(separator: "----", maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+                var expectedState: String?
+                if words[1] == "error", words.count >= 3, words[2].count == 5,
+                    words[2].allSatisfy({ $0.isNumber || ($0.isLetter && $0.isUppercase) })
+                {
+                    expectedState = String(words[2])
+                }
                 records.append(SQLLogicTestRecord(
                     kind: .statement(expectError: words[1] == "error"), sql: sql.joined(separator: "\n"),
-                    conditions: conditions, line: lineNumber))
+                    conditions: conditions, line: lineNumber, expectedState: expectedState))
             case "query":
                 records.append(try parseQuery(words, lines: lines, index: &index, conditions: conditions, line: lineNumber))
             default:

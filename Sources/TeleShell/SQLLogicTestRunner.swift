@@ -187,7 +187,13 @@ public final class SQLLogicTestRunner {
                 _ = try session.execute(record.sql)
                 return expectError ? failure("statement succeeded", expected: ["an error"], actual: ["ok"]) : nil
             } catch {
-                return expectError ? nil : failure("statement failed", expected: ["ok"], actual: [Self.describe(error)])
+                guard expectError else {
+                    return failure("statement failed", expected: ["ok"], actual: [Self.describe(error)])
+                }
+                if let state = record.expectedState, (error as? TeleError)?.state.code != state {
+                    return failure("wrong error", expected: ["ERROR \(state)"], actual: [Self.describe(error)])
+                }
+                return nil
             }
         case .query(let types, let sort, _, let expected):
             let expectedLines: [String]

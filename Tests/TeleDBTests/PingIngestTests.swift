@@ -110,6 +110,36 @@ struct PingIngestTests {
                 == session.count("SELECT count(DISTINCT document_id) FROM pings"))
     }
 
+    @Test("dates outside the range reject the ping or become NULL")
+    func outOfRangeDates() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let generated = directory.path("generated.ndjson")
+        try Database.generatePings(count: 3, seed: 5, to: generated)
+        var lines = try String(contentsOfFile: generated, encoding: .utf8).split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        // Ping 0: a creation time past the last accepted year. Ping 1: a profile creation
+        // day no DATE can hold.
+        lines[0] = lines[0].replacingOccurrences(
+            of: #""creationDate":"\d{4}-"#, with: #""creationDate":"294250-"#, options: .regularExpression)
+        lines[1] = lines[1].replacingOccurrences(
+            of: #""profile":\{"creationDate":\d+"#, with: #""profile":{"creationDate":9223372036854775807"#,
+            options: .regularExpression)
+        let edited = directory.path("edited.ndjson")
+        try lines.joined(separator: "\n").write(toFile: edited, atomically: true, encoding: .utf8)
+
+        let database = Database.inMemory()
+        let report = try database.ingestPings(files: [edited], options: PingIngestOptions())
+        #expect(report.pings == 2)
+        #expect(report.rejected == 1)
+        let session = database.connect()
+        let reason = try session.scalar("SELECT reason FROM rejected_pings")
+        #expect(reason.description.contains("294250"))
+        #expect(try session.count("SELECT count(*) FROM pings WHERE profile_creation_date IS NULL") == 1)
+        // Every stored date prints.
+        _ = try session.execute("SELECT creation_time, profile_creation_date FROM pings")
+    }
+
     @Test("ingest without dedupe keeps repeated documents")
     func keepsRepeats() throws {
         guard let telemetry = TestPaths.telemetry else { return }

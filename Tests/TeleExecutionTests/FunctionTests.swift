@@ -147,7 +147,7 @@ import Testing
         #expect(try evaluateCall("split_part", text("a,b"), text(","), int(.min)) == .string(""))
         #expect(try evaluateCall("split_part", text("a,b"), text(","), int(-1)) == .string("b"))
         let repeated = #expect(throws: TeleError.self) { try evaluateCall("repeat", text("ab"), int(.max)) }
-        #expect(repeated?.state == .outOfMemory)
+        #expect(repeated?.state == .programLimitExceeded)
         let date = #expect(throws: TeleError.self) { try evaluateCall("+", constant(.date(0), .date), int(.max)) }
         #expect(date?.state == .datetimeFieldOverflow)
         let makeDate = #expect(throws: TeleError.self) { try evaluateCall("make_date", int(.min), int(1), int(1)) }

@@ -35,10 +35,12 @@ import Testing
     @Test func generateForm() throws {
         #expect(try ArgumentParser.parse(["generate", "pings", "--count", "100", "--seed", "7", "--out", "p.ndjson"])
             == .generatePings(count: 100, seed: 7, outputPath: "p.ndjson"))
+        #expect(try ArgumentParser.parse(["generate", "dataset", "--rows", "1000", "--seed", "3", "--out", "data"])
+            == .generateDataset(rows: 1000, seed: 3, outputDirectory: "data"))
     }
 
     @Test func generateRejectsBadInput() {
-        #expect(throws: UsageError("cannot generate \"users\"; only \"pings\" is available")) {
+        #expect(throws: UsageError("cannot generate \"users\"; use \"pings\" or \"dataset\"")) {
             try ArgumentParser.parse(["generate", "users"])
         }
         #expect(throws: UsageError("invalid --count \"ten\"; give a non-negative integer")) {
@@ -46,6 +48,12 @@ import Testing
         }
         #expect(throws: UsageError("generate pings needs --out PATH")) {
             try ArgumentParser.parse(["generate", "pings", "--count", "1"])
+        }
+        #expect(throws: UsageError("unknown option \"--count\"")) {
+            try ArgumentParser.parse(["generate", "dataset", "--count", "1", "--out", "data"])
+        }
+        #expect(throws: UsageError("generate dataset needs --rows N")) {
+            try ArgumentParser.parse(["generate", "dataset", "--out", "data"])
         }
     }
 
