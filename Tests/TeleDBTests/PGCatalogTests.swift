@@ -308,3 +308,35 @@ import TeleSyntax
         #expect(error?.state.code == "22023")
     }
 }
+
+@Suite struct PGEveryCatalogTableTests {
+    @Test func everyEmulatedTableReads() throws {
+        let session = try makeCatalogDatabase()
+        _ = try session.execute("CREATE USER reader PASSWORD 'secret-2'")
+        let tables = try session.execute(
+            """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname IN ('pg_catalog', 'information_schema') ORDER BY 1, 2
+            """
+        ).last?.rows ?? []
+        #expect(tables.count >= 35)
+        for table in tables {
+            let name = "\(table[0].text ?? "").\(table[1].text ?? "")"
+            let result = try session.execute("SELECT * FROM \(name)").last
+            let columns = try session.count(
+                "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname = '\(table[1].text ?? "")'")
+            #expect(Int64(result?.columns.count ?? -1) == columns, "\(name)")
+        }
+    }
+
+    @Test(arguments: [
+        ("SELECT array_to_string('{\"a\\\"b\",c}', '|')", Value.string("a\"b|c")),
+        ("SELECT array_length('{}', 1)", .null),
+        ("SELECT array_upper('{x,y,z}', 1)", .integer(3)),
+        ("SELECT array_to_string('{a,NULL,\"NULL\"}', ',', '*')", .string("a,*,NULL")),
+    ])
+    func arrayText(_ sql: String, _ expected: Value) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar(sql) == expected)
+    }
+}
