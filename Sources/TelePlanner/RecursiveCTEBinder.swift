@@ -126,6 +126,9 @@ extension BindContext {
 }
 
 /// The rows a recursive CTE's step reads: those the previous round produced.
+///
+/// The executor runs one query's operators on one thread, so rounds never interleave. The
+/// lock keeps the table memory-safe if a planned query were ever run from two threads.
 final class WorkingTable: RowGroup {
     let types: [DataType]
     private let rows = Mutex<[[Value]]>([])
