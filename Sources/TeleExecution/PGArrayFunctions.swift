@@ -63,6 +63,14 @@ extension ScalarFunctionRegistry {
             }
         ]
         catalog["quote_ident"] = [text1 { .string(PGArrayText.quoteIdentifier($0)) }]
+        // string_to_array(text, delimiter): an empty text gives an empty array, and an empty
+        // delimiter makes the whole text one element, as in PostgreSQL.
+        catalog["string_to_array"] = [text2 { text, delimiter in
+            if text.isEmpty { return .string("{}") }
+            if delimiter.isEmpty { return .string(PGArrayText.text(of: [text])) }
+            let parts = text.components(separatedBy: delimiter)
+            return .string(PGArrayText.text(of: parts))
+        }]
         catalog["pg_size_pretty"] = [
             FunctionOverload(parameters: [.bigint], returnType: .varchar) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .varchar) { values in

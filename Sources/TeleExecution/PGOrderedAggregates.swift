@@ -122,9 +122,9 @@ extension TableFunctionRegistry {
     /// Makes a table function whose rows come from `rows`, for rows the planner computes,
     /// such as those of a recursive CTE.
     public static func computed(
-        name: String, columnNames: [String], columnTypes: [DataType],
+        name: String, argumentType: DataType = .varchar, columnNames: [String], columnTypes: [DataType],
         rows: @escaping @Sendable (Value) throws -> [[Value]]
     ) -> TableFunction {
-        TableFunction(name: name, argumentType: .varchar, columnNames: columnNames, columnTypes: columnTypes, rows: rows)
+        TableFunction(name: name, argumentType: argumentType, columnNames: columnNames, columnTypes: columnTypes, rows: rows)
     }
 }

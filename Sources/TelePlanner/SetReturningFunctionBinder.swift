@@ -7,6 +7,42 @@ import TeleExecution
 import TeleSyntax
 
 extension BindContext {
+    /// Binds a scalar function written in FROM, such as `FROM string_to_array(x, ',') AS s`,
+    /// as one row with one column named after the alias, as PostgreSQL does. Returns nil
+    /// when `name` is a table function, an aggregate or no function at all.
+    func bindScalarFunctionInFrom(
+        _ name: String, _ arguments: [Expression], alias: String?, position: SourcePosition, input: LogicalPlan,
+        inputScope: Scope
+    ) throws -> (LogicalPlan, Scope)? {
+        var bare = name.lowercased()
+        if bare.hasPrefix("pg_catalog.") { bare.removeFirst("pg_catalog.".count) }
+        guard !TableFunctionRegistry.functionNames.contains(bare), !AggregateFunctionRegistry.isAggregate(bare) else {
+            return nil
+        }
+        let saved = scope
+        let savedClause = clause
+        scope = inputScope
+        clause = "FROM"
+        defer {
+            scope = saved
+            clause = savedClause
+        }
+
+        let value: BoundExpression
+        do {
+            value = try bind(Expression(.function(FunctionCall(name: bare, arguments: arguments)), at: position))
+        } catch let error as TeleError where error.state == .undefinedFunction && !ScalarFunctionRegistry.isScalarFunction(bare) {
+            // No scalar function of that name either: report it as an unknown table function.
+            return nil
+        }
+        let column = alias ?? bare
+        let function = TableFunctionRegistry.computed(
+            name: bare, argumentType: value.type, columnNames: [column], columnTypes: [value.type]
+        ) { [[$0]] }
+        let plan = LogicalPlan.tableFunction(input, function: function, argument: value)
+        return (plan, Scope(columns: inputScope.columns + [ScopeColumn(table: column, name: column, type: value.type)]))
+    }
+
     /// Binds unnest over array text, such as `{a,b}`, as a lateral table function with one
     /// VARCHAR column per element. A NULL array gives no rows.
     func bindUnnest(

@@ -24,6 +24,11 @@ extension BindContext {
         if name == "unnest" || name == "pg_catalog.unnest" {
             return try bindUnnest(arguments, alias: alias, position: position, input: input, inputScope: inputScope)
         }
+        if let scalar = try bindScalarFunctionInFrom(
+            name, arguments, alias: alias, position: position, input: input, inputScope: inputScope)
+        {
+            return scalar
+        }
         guard arguments.count == 1 else {
             throw TeleError.syntax(
                 "table function \(name) takes one argument, not \(arguments.count)", at: position,

@@ -340,3 +340,41 @@ import TeleSyntax
         #expect(try session.scalar(sql) == expected)
     }
 }
+
+@Suite struct PGFunctionInFromTests {
+    @Test(arguments: [
+        ("SELECT s FROM string_to_array('a,b', ',') s", Value.string("{a,b}")),
+        ("SELECT string_to_array('', ',')", .string("{}")),
+        ("SELECT x FROM pg_catalog.current_schemas(false) AS x", .string("{public}")),
+        ("SELECT count(*) FROM pings p, upper(p.os) u WHERE u = 'LINUX'", .integer(1)),
+    ])
+    func scalarFunctionInFrom(_ sql: String, _ expected: Value) throws {
+        let session = try makeCatalogDatabase()
+        #expect(try session.scalar(sql) == expected)
+    }
+
+    @Test func searchPathExpansion() throws {
+        let session = try makeCatalogDatabase()
+        let rows = try session.execute(
+            """
+            SELECT quote_ident(table_name) AS "table" FROM information_schema.tables
+            WHERE table_type = 'BASE TABLE' AND quote_ident(table_schema) IN (
+              SELECT CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
+              FROM generate_series(
+                array_lower(string_to_array(current_setting('search_path'), ','), 1),
+                array_upper(string_to_array(current_setting('search_path'), ','), 1)) AS i,
+                string_to_array(current_setting('search_path'), ',') s)
+            ORDER BY 1
+            """
+        ).last?.rows
+        #expect(rows == [[.string("metrics")], [.string("pings")]])
+    }
+
+    @Test func unknownFunctionInFromFails() throws {
+        let session = try makeCatalogDatabase()
+        let error = #expect(throws: TeleError.self) { _ = try session.execute("SELECT * FROM no_such_function(1)") }
+        #expect(error?.state.code == "42883")
+        let aggregate = #expect(throws: TeleError.self) { _ = try session.execute("SELECT * FROM sum(1)") }
+        #expect(aggregate?.state.code == "42883")
+    }
+}
