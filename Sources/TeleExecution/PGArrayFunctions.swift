@@ -22,6 +22,7 @@ extension ScalarFunctionRegistry {
                 }
             },
         ]
+
         // `needle = ANY (array)`: NULL when the array is NULL, or contains a NULL and no match,
         // as in PostgreSQL.
         catalog["pg_array_contains"] = [
@@ -33,6 +34,7 @@ extension ScalarFunctionRegistry {
                 }
             }
         ]
+
         catalog["array_element"] = [
             FunctionOverload(parameters: [.varchar, .bigint], returnType: .varchar) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .varchar) { values in
@@ -43,6 +45,7 @@ extension ScalarFunctionRegistry {
                 }
             }
         ]
+
         for name in ["array_upper", "array_length"] {
             catalog[name] = [
                 FunctionOverload(parameters: [.varchar, .integer], returnType: .integer) { arguments, count in
@@ -54,6 +57,7 @@ extension ScalarFunctionRegistry {
                 }
             ]
         }
+
         catalog["array_lower"] = [
             FunctionOverload(parameters: [.varchar, .integer], returnType: .integer) { arguments, count in
                 try rowKernel(arguments, count: count, returnType: .integer) { values in
@@ -62,6 +66,8 @@ extension ScalarFunctionRegistry {
                 }
             }
         ]
+
+
         catalog["quote_ident"] = [text1 { .string(PGArrayText.quoteIdentifier($0)) }]
         // string_to_array(text, delimiter): an empty text gives an empty array, and an empty
         // delimiter makes the whole text one element, as in PostgreSQL.

@@ -1,6 +1,7 @@
-// Binding of the set-returning functions catalog queries use in FROM: generate_series(start,
-// stop [, step]) to walk the positions of an array, and unnest(array) to walk its elements.
-// Both name their one column after the alias, as PostgreSQL does.
+// Binding of functions in FROM beyond the table function registry: generate_series(start,
+// stop [, step]) to walk the positions of an array, unnest(array) to walk its elements, and
+// any scalar function as a one-row table. Each names its one column after the alias, as
+// PostgreSQL does.
 
 import TeleCore
 import TeleExecution
