@@ -49,6 +49,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     // Class 40: transaction rollback.
     public static let serializationFailure = SQLState("40001")
     // Class 42: syntax error or access rule violation.
+    public static let insufficientPrivilege = SQLState("42501")
     public static let syntaxError = SQLState("42601")
     public static let undefinedColumn = SQLState("42703")
     public static let undefinedFunction = SQLState("42883")

@@ -61,6 +61,11 @@ extension BindContext {
             let bound = try session.descend(at: position) { try context.bindStatement(cte.query) }
             return try derivedTable(bound, alias: alias ?? name, columnAliases: cte.columns, position: position)
         }
+        if Planner.secretTables.contains(name) {
+            throw TeleError(
+                .insufficientPrivilege, "permission denied for table \(name)",
+                hint: "User names are in pg_roles; the password verifiers are not readable.", position: position)
+        }
         if let table = session.snapshot.table(name) {
             // `FROM pg_catalog.pg_class` is referred to as `pg_class`, as in PostgreSQL.
             let qualifier = alias ?? String(name.split(separator: ".").last ?? Substring(name))
