@@ -84,7 +84,7 @@ public final class Session {
         try rejectDirectUserTableChange(statement)
         switch statement {
         case .select(let query):
-            return try runQuery(query, parameters: parameters)
+            return try runQuery(query, parameters: parameters).withShortestRealDigits()
         case .explain(let inner, let analyze):
             return try explain(inner, analyze: analyze)
         case .showTables:
