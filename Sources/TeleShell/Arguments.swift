@@ -34,6 +34,7 @@ public enum ArgumentParser {
                teledb generate pings --count N --seed S --out PATH
                teledb generate dataset --rows N --seed S --out DIR
                teledb sqllogictest [--fail-fast] [--filter TEXT] [--verbose] PATH...
+               teledb serve DBPATH [--host ADDRESS] [--port N] [--tls-cert F --tls-key F] [--idle-timeout S] [--statement-timeout S]
                teledb --help | --version
         """
 

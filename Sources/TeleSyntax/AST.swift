@@ -37,6 +37,20 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
+    /// `LISTEN channel`: deliver the channel's notifications to this session.
+    case listen(channel: String)
+    /// `UNLISTEN channel`, or `UNLISTEN *` (a nil channel) for every channel.
+    case unlisten(channel: String?)
+    /// `NOTIFY channel [, 'payload']`.
+    case notify(channel: String, payload: String?)
+    /// `DECLARE name CURSOR [WITH HOLD] FOR query`.
+    case declareCursor(name: String, hold: Bool, query: SelectStatement)
+    /// `FETCH count FROM name`; a nil count is `FETCH ALL`.
+    case fetch(cursor: String, count: Int64?)
+    /// `CLOSE name`, or `CLOSE ALL` (a nil name).
+    case closeCursor(name: String?)
+    /// `RESET name`, or `RESET ALL` (a nil name).
+    case reset(name: String?)
     /// CREATE, ALTER or DROP USER (or ROLE).
     case user(UserStatement)
 }

@@ -50,6 +50,11 @@ extension SyntaxParser {
             return .rollback
         case "set": return try parseSet()
         case "refresh": return try parseRefreshMaterializedView()
+        case "listen", "unlisten", "notify": return try parseNotificationStatement()
+        case "declare": return try parseDeclareCursor()
+        case "fetch": return try parseFetch()
+        case "close": return try parseCloseCursor()
+        case "reset": return try parseReset()
         case "alter": return try parseAlterUser()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
