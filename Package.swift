@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: fastCode),
         .target(name: "TeleSecurity", dependencies: ["TeleCore", "COpenSSL"], swiftSettings: fastCode),
         .target(
-            name: "TeleServer", dependencies: ["TeleDB", "TeleCore", "TeleSecurity"], swiftSettings: fastCode),
+            name: "TeleServer", dependencies: ["TeleDB", "TeleCore", "TeleSyntax", "TeleSecurity"], swiftSettings: fastCode),
         .executableTarget(
             name: "teledb", dependencies: ["TeleShell", "TeleDB", "TeleServer"], swiftSettings: fastCode),
 

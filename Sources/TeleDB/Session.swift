@@ -107,6 +107,11 @@ public final class Session {
             // Ping loads commit batches of their own, so they run outside a statement
             // transaction.
             return try copyPings(into: table, from: path, options: options)
+        case .listen, .unlisten, .notify, .declareCursor, .fetch, .closeCursor:
+            // The wire server runs these itself: they need other connections or a portal.
+            throw TeleError(
+                .featureNotSupported, "\(Self.keyword(of: statement)) works only over the wire server",
+                hint: "Connect with psql or a PostgreSQL driver to a server started by teledb serve.")
         default:
             return try write { transaction in
                 let baseCounts = try self.materializedViewBaseCounts(in: transaction)
@@ -114,6 +119,17 @@ public final class Session {
                 try self.maintainMaterializedViews(after: statement, baseCounts: baseCounts, in: transaction)
                 return result
             }
+        }
+    }
+
+    private static func keyword(of statement: Statement) -> String {
+        switch statement {
+        case .listen: return "LISTEN"
+        case .unlisten: return "UNLISTEN"
+        case .notify: return "NOTIFY"
+        case .declareCursor: return "DECLARE CURSOR"
+        case .fetch: return "FETCH"
+        default: return "CLOSE"
         }
     }
 
