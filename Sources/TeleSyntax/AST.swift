@@ -92,16 +92,20 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var notNull: Bool
     public var primaryKey: Bool
     public var defaultValue: Expression?
+    /// The `DEFAULT` expression as written, which the catalog stores and parses again at
+    /// each INSERT.
+    public var defaultText: String?
     /// Set by a column-level `UNIQUE` constraint.
     public var unique: Bool
 
     public init(name: String, typeName: TypeName, notNull: Bool = false, primaryKey: Bool = false,
-                defaultValue: Expression? = nil, unique: Bool = false) {
+                defaultValue: Expression? = nil, defaultText: String? = nil, unique: Bool = false) {
         self.name = name
         self.typeName = typeName
         self.notNull = notNull
         self.primaryKey = primaryKey
         self.defaultValue = defaultValue
+        self.defaultText = defaultText
         self.unique = unique
     }
 }

@@ -34,6 +34,7 @@ import TeleCore
         #expect(table.columns.map(\.primaryKey) == [true, false, false, false, false, false])
         #expect(table.columns.map(\.unique) == [false, false, false, false, true, false])
         #expect(table.columns[2].defaultValue.map(render) == "#0.5")
+        #expect(table.columns[2].defaultText == "0.5")
         #expect(table.primaryKey.isEmpty)
     }
 
