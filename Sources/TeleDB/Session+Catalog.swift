@@ -236,7 +236,7 @@ extension Session {
     }
 
     func describe(query: SelectStatement) throws -> StatementResult {
-        let planned = try Planner(snapshot: readSnapshot).plan(query)
+        let planned = try Planner(snapshot: catalogSnapshot(readSnapshot)).plan(query)
         return describeColumns(planned.columns.map { ($0.name, $0.type, true) })
     }
 
@@ -256,23 +256,6 @@ extension Session {
             ], vectors: [names.finish(), types.finish(), nullable.finish()])
     }
 
-    func show(_ name: String) throws -> StatementResult {
-        let key = name.lowercased()
-        guard let value = settings[key] ?? (key == "server_version" ? "15.0 (TeleDB)" : nil) else {
-            throw TeleError(.undefinedObject, "unrecognized configuration parameter \"\(name)\"",
-                            hint: "Known parameters: \(settings.keys.sorted().joined(separator: ", ")).")
-        }
-        var builder = VectorBuilder(type: .varchar)
-        builder.appendString(value)
-        return rowsResult(columns: [ResultColumn(name: key, type: .varchar)], vectors: [builder.finish()])
-    }
-
-    func set(_ name: String, _ value: Expression) throws -> StatementResult {
-        let bound = try Planner(snapshot: readSnapshot).bindExpression(value, over: nil, alias: nil)
-        let constant = try ExpressionEvaluator.evaluateConstant(bound)
-        settings[name.lowercased()] = constant.text ?? ""
-        return result("SET")
-    }
 
     // MARK: Result helpers
 

@@ -25,11 +25,21 @@ public final class Session {
     var transactionStart: Int64?
     /// Progress and cancellation of the running statement.
     public let monitor = QueryMonitor()
-    /// Values of SET variables, by lower-cased name.
-    var settings: [String: String] = [
-        "search_path": "main", "timezone": "UTC", "datestyle": "ISO, MDY", "client_encoding": "UTF8",
-        "application_name": "", "statement_timeout": "0",
-    ]
+    /// Values of SET variables, by lower-cased name. Settings not here read their default
+    /// from `CatalogSettings.defaults`.
+    var settings: [String: String] = [:]
+    /// Settings the connection started with, such as application_name from the startup
+    /// packet, which RESET restores; the wire server fills them in.
+    public var startupSettings: [String: String] = [:] {
+        didSet { settings.merge(startupSettings) { _, startup in startup } }
+    }
+    /// The user that current_user and pg_roles report.
+    public var userName = CatalogSettings.defaultUser
+    /// The database name that current_database() and pg_database report; the wire server
+    /// sets the name the client connected to.
+    public var databaseName = CatalogSettings.defaultDatabase
+    /// The process ID that pg_backend_pid() reports; the wire server sets its BackendKeyData ID.
+    public var backendProcessID: Int32 = Int32(truncatingIfNeeded: ProcessInfo.processInfo.processIdentifier)
 
     init(database: Database) {
         self.database = database
@@ -97,6 +107,16 @@ public final class Session {
             return try show(name)
         case .set(let name, let value):
             return try set(name, value)
+        case .sessionCommand(let command):
+            return try runSessionCommand(command)
+        case .reset(let name):
+            return reset(name)
+        case .closeCursor(let name):
+            return try closeCursor(name)
+        case .unlisten:
+            // Sessions without a wire connection receive no notifications, so there is no
+            // channel to stop listening on. The wire server handles UNLISTEN itself.
+            return result("UNLISTEN")
         case .begin:
             return try begin()
         case .commit:
@@ -199,7 +219,9 @@ public final class Session {
 
     func runQuery(_ query: SelectStatement, parameters: [Value]) throws -> StatementResult {
         let query = try answeringView(for: query)?.query ?? query
-        let planned = try Planner(snapshot: monitored(readSnapshot)).plan(query, parameters: parameters)
+        let snapshot = catalogSnapshot(monitored(readSnapshot))
+        let planned = try Planner(snapshot: snapshot).plan(query, parameters: parameters)
+        keepRecordedSettings(of: snapshot)
         var chunks: [DataChunk] = []
         var rowCount = 0
         while let chunk = try planned.root.next() {
@@ -219,7 +241,7 @@ public final class Session {
                 planText = "MaterializedView \(answer.view)\n" + (try Planner(snapshot: readSnapshot).explain(answer.query))
                     .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
             } else {
-                planText = try Planner(snapshot: readSnapshot).explain(query)
+                planText = try Planner(snapshot: catalogSnapshot(readSnapshot)).explain(query)
             }
         case .insert(let insert):
             guard case .query(let query) = insert.source else {

@@ -134,6 +134,7 @@ public enum ScalarFunctionRegistry {
         registerGenericFunctions(into: &catalog)
         registerSamplingFunctions(into: &catalog)
         registerHistogramFunctions(into: &catalog)
+        registerArrayTextFunctions(into: &catalog)
         return catalog
     }()
 }

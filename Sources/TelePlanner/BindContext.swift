@@ -16,6 +16,11 @@ final class BindSession {
     var viewsInExpansion: [String] = []
     /// The SAMPLE clauses bound so far, read by sample_factor() and the error aggregates.
     var sampleDesigns: [SampleDesign] = []
+    /// Working tables of the recursive CTEs whose step is being bound, by CTE name.
+    var workingTables: [String: TableData] = [:]
+    /// The working tables a FROM clause has read, so a CTE whose step never reads itself is
+    /// bound as an ordinary one.
+    var readWorkingTables: Set<String> = []
 
     /// Nesting levels of expressions and subqueries allowed before 54001.
     static let maximumDepth = 200

@@ -37,6 +37,7 @@ extension BindContext {
             // untyped literal beside `||` stays text and the other side becomes text.
             return try applyFunction(op.rawValue, [try bind(left), try bind(right)], position: position)
         default:
+            if let quantified = try bindQuantifiedComparison(op, left, right, position: position) { return quantified }
             let (boundLeft, boundRight) = try bindPair(left, right)
             return try applyFunction(op.rawValue, [boundLeft, boundRight], position: position)
         }
@@ -88,11 +89,21 @@ extension BindContext {
     }
 
     func bindFunction(_ call: FunctionCall, position: SourcePosition) throws -> BoundExpression {
+        var call = call
+        // PostgreSQL's built-in functions live in pg_catalog, which is always searched first.
+        if call.name.hasPrefix("pg_catalog.") { call.name.removeFirst("pg_catalog.".count) }
+        if let catalog = try bindCatalogFunction(call, position: position) { return catalog }
+        if call.name == "array_element", call.arguments.count == 2 { return try bindArrayElement(call, position: position) }
         if let sampling = try bindSamplingFunction(call, position: position) {
             return sampling
         }
-        if AggregateFunctionRegistry.isAggregate(call.name) {
+        if AggregateFunctionRegistry.isAggregate(call.name) || call.name == "array_agg" {
             return try bindAggregate(call, position: position)
+        }
+        if !call.orderBy.isEmpty {
+            throw TeleError(
+                .wrongObjectType, "\(call.name) is not an aggregate function",
+                hint: "Only aggregate functions take ORDER BY inside the call.", position: position)
         }
         if call.star || call.distinct || call.filter != nil {
             throw TeleError(
@@ -146,7 +157,9 @@ extension BindContext {
         let filter = try call.filter.map { try bindCondition($0, clause: "FILTER") }
         let arguments: [BoundExpression]
         let function: AggregateFunction
-        if let special = try bindSpecialAggregate(call, position: position) {
+        if let ordered = try bindOrderedAggregate(call, position: position) {
+            (function, arguments) = ordered
+        } else if let special = try bindSpecialAggregate(call, position: position) {
             (function, arguments) = special
         } else {
             arguments = call.star ? [] : try call.arguments.map { try bind($0) }

@@ -67,8 +67,8 @@ extension BindContext {
             return .subquery(try bindSubquery(query, kind: .exists(negated: negated), position: position))
         case .scalarSubquery(let query):
             return .subquery(try bindSubquery(query, kind: .scalar, position: position))
-        case .array:
-            throw TeleError.notSupported("arrays are not supported", hint: "Use an IN list instead of an ARRAY.")
+        case .array(let elements):
+            return try bindArrayConstructor(elements, position: position)
         case .interval(let text, let unit):
             do {
                 return .constant(.interval(try IntervalParser.parse(text, unit: unit)), type: .interval)
@@ -127,7 +127,7 @@ extension BindContext {
     }
 
     func resolveType(_ typeName: TypeName) throws -> DataType {
-        guard let type = DataType.named(typeName.name) else {
+        guard let type = DataType.named(typeName.name) ?? BindContext.catalogType(named: typeName.name) else {
             let known = DataType.allCases.filter { $0 != .null }.map { $0.sqlName.lowercased() }
             let hint = nearestName(to: typeName.name, among: known).map { "Perhaps you meant \"\($0)\"." }
                 ?? "Use one of: \(known.joined(separator: ", "))."
@@ -152,6 +152,7 @@ extension BindContext {
     }
 
     private func bindCast(_ operand: Expression, typeName: TypeName) throws -> BoundExpression {
+        if let catalogCast = try bindCatalogCast(operand, typeName: typeName) { return catalogCast }
         let type = try resolveType(typeName)
         let bound = try bind(operand)
         if bound.type == type { return bound }

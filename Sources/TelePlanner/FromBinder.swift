@@ -45,6 +45,15 @@ extension BindContext {
     }
 
     private func bindNamedTable(_ name: String, alias: String?, position: SourcePosition) throws -> (LogicalPlan, Scope) {
+        if let working = session.workingTables[name] {
+            session.readWorkingTables.insert(name)
+            let scan = ScanNode(tableName: name, table: working, columns: Array(working.schema.columns.indices))
+            let columns = working.schema.columns.map { ScopeColumn(table: alias ?? name, name: $0.name, type: $0.type) }
+            return (.scan(scan), Scope(columns: columns))
+        }
+        if let cte = ctes[name], let recursive = try bindRecursiveCTE(cte, alias: alias, position: position) {
+            return recursive
+        }
         if let cte = ctes[name] {
             let context = derived()
             // A CTE body may use the other CTEs but not itself.
@@ -53,7 +62,8 @@ extension BindContext {
             return try derivedTable(bound, alias: alias ?? name, columnAliases: cte.columns, position: position)
         }
         if let table = session.snapshot.table(name) {
-            let qualifier = alias ?? name
+            // `FROM pg_catalog.pg_class` is referred to as `pg_class`, as in PostgreSQL.
+            let qualifier = alias ?? String(name.split(separator: ".").last ?? Substring(name))
             let scan = ScanNode(tableName: name, table: table, columns: Array(table.schema.columns.indices))
             let columns = table.schema.columns.map { ScopeColumn(table: qualifier, name: $0.name, type: $0.type) }
             return (.scan(scan), Scope(columns: columns))

@@ -18,6 +18,17 @@ extension BindContext {
         guard case .function(let name, let arguments, let alias, let position) = reference else {
             throw TeleError.internalError("bindTableFunction called for a non-function FROM item")
         }
+        if name == "generate_series" || name == "pg_catalog.generate_series" {
+            return try bindGenerateSeries(arguments, alias: alias, position: position, input: input, inputScope: inputScope)
+        }
+        if name == "unnest" || name == "pg_catalog.unnest" {
+            return try bindUnnest(arguments, alias: alias, position: position, input: input, inputScope: inputScope)
+        }
+        if let scalar = try bindScalarFunctionInFrom(
+            name, arguments, alias: alias, position: position, input: input, inputScope: inputScope)
+        {
+            return scalar
+        }
         guard arguments.count == 1 else {
             throw TeleError.syntax(
                 "table function \(name) takes one argument, not \(arguments.count)", at: position,

@@ -37,6 +37,8 @@ public indirect enum Statement: Sendable, Equatable {
     /// `SET name = value` / `SET name TO value`.
     case set(name: String, value: Expression)
     case show(name: String)
+    /// DISCARD, a savepoint statement, or SET TRANSACTION without an isolation level.
+    case sessionCommand(SessionCommand)
     /// `LISTEN channel`: deliver the channel's notifications to this session.
     case listen(channel: String)
     /// `UNLISTEN channel`, or `UNLISTEN *` (a nil channel) for every channel.
@@ -193,6 +195,9 @@ public struct CommonTableExpression: Sendable, Equatable {
     public var name: String
     public var columns: [String]
     public var query: SelectStatement
+    /// Set for every CTE of `WITH RECURSIVE`; the binder treats one as recursive when its
+    /// query is `base UNION [ALL] step` and `step` reads the CTE itself.
+    public var isRecursive = false
 
     public init(name: String, columns: [String], query: SelectStatement) {
         self.name = name
@@ -351,6 +356,8 @@ public struct FunctionCall: Sendable, Equatable {
     public var star: Bool
     public var withinGroup: [OrderItem]
     public var filter: Expression?
+    /// `ORDER BY` inside the argument list, as in `array_agg(x ORDER BY y)`.
+    public var orderBy: [OrderItem] = []
 
     public init(name: String, arguments: [Expression], distinct: Bool = false, star: Bool = false,
                 withinGroup: [OrderItem] = [], filter: Expression? = nil) {

@@ -1,4 +1,4 @@
-// DECLARE, FETCH and CLOSE of cursors, and RESET of settings. The wire server keeps this
+// DECLARE and FETCH of cursors (CLOSE is read with the session statements). The wire server keeps this
 // session state. Drivers use it for server-side cursors (psycopg) and to clean a pooled
 // connection before reuse (asyncpg sends CLOSE ALL and RESET ALL).
 
@@ -59,23 +59,5 @@ extension SyntaxParser {
                 "invalid FETCH count \(token.text)", at: token.position, hint: "Give a whole number of rows, or ALL.")
         }
         return count
-    }
-
-    /// Reads `CLOSE name` or `CLOSE ALL`.
-    mutating func parseCloseCursor() throws -> Statement {
-        try expectWord("close")
-        if consumeWord("all") { return .closeCursor(name: nil) }
-        return .closeCursor(name: try parseIdentifier(allowKeywords: true, expected: "a cursor name or ALL"))
-    }
-
-    /// Reads `RESET name` or `RESET ALL`.
-    mutating func parseReset() throws -> Statement {
-        try expectWord("reset")
-        if consumeWord("all") { return .reset(name: nil) }
-        var parts = [try parseIdentifier(allowKeywords: true, expected: "a setting name or ALL")]
-        while consumeSymbol(".") {
-            parts.append(try parseIdentifier(allowKeywords: true, expected: "a setting name"))
-        }
-        return .reset(name: parts.joined(separator: "."))
     }
 }

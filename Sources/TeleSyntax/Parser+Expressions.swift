@@ -52,7 +52,7 @@ extension SyntaxParser {
                 left = try parseAtTimeZone(left)
             default:
                 let token = advance()
-                let op = try binaryOperator(token)
+                let op = token.isWord("operator") ? try parseOperatorConstruct() : try binaryOperator(token)
                 let right = try parseBinary(above: precedence.tighter)
                 left = Expression(.binary(op: op, left: left, right: right), at: left.position)
             }
@@ -71,6 +71,8 @@ extension SyntaxParser {
             case "is", "isnull", "notnull": return .isTest
             case "between", "in", "like", "ilike": return .predicate
             case "at" where peek().isWord("time") && peek(2).isWord("zone"): return .atTimeZone
+            // PostgreSQL gives OPERATOR(...) the precedence of "any other operator".
+            case "operator" where peek().isSymbol("("): return .other
             case "not":
                 let next = peek()
                 guard next.kind == .word else { return nil }
@@ -182,18 +184,9 @@ extension SyntaxParser {
         return Expression(.unary(op: op, operand: operand), at: sign.position)
     }
 
-    /// Parses a primary expression followed by any number of `::type` casts.
+    /// Parses a primary expression followed by any number of casts, subscripts and COLLATE clauses.
     private mutating func parsePostfix() throws -> Expression {
-        var expression = try parsePrimary()
-        while current.isSymbol("::") {
-            advance()
-            let type = try parseTypeName()
-            expression = Expression(.cast(operand: expression, type: type), at: expression.position)
-        }
-        if current.isSymbol("[") {
-            throw notSupported("array subscripts are not supported")
-        }
-        return expression
+        try parsePostfixOperators(try parsePrimary())
     }
 
     /// Parses `x AT TIME ZONE zone` into `timezone(zone, x)`, the function PostgreSQL

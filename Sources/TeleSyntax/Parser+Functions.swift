@@ -29,9 +29,10 @@ extension SyntaxParser {
             }
             call.arguments = try parseCallArguments(name: name)
         }
-        if current.isWord("order") {
-            throw notSupported("ORDER BY inside a function call is not supported",
-                               hint: "Use WITHIN GROUP (ORDER BY ...) for ordered-set aggregates.")
+        if current.isWord("order"), peek().isWord("by") {
+            advance()
+            advance()
+            call.orderBy = try parseOrderItems()
         }
         try expectSymbol(")")
         if current.isWord("within"), peek().isWord("group") {

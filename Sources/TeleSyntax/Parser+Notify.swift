@@ -6,16 +6,13 @@
 import TeleCore
 
 extension SyntaxParser {
-    /// Reads `LISTEN channel`, `UNLISTEN channel`, `UNLISTEN *` or
-    /// `NOTIFY channel [, 'payload']`.
+    /// Reads `LISTEN channel` or `NOTIFY channel [, 'payload']`. UNLISTEN is read with the
+    /// other statements that reset a pooled connection.
     mutating func parseNotificationStatement() throws -> Statement {
         let keyword = advance().value
         switch keyword {
         case "listen":
             return .listen(channel: try parseIdentifier(allowKeywords: true, expected: "a channel name"))
-        case "unlisten":
-            if consumeSymbol("*") { return .unlisten(channel: nil) }
-            return .unlisten(channel: try parseIdentifier(allowKeywords: true, expected: "a channel name or *"))
         default:
             let channel = try parseIdentifier(allowKeywords: true, expected: "a channel name")
             guard consumeSymbol(",") else { return .notify(channel: channel, payload: nil) }

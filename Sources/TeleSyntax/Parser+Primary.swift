@@ -82,9 +82,8 @@ extension SyntaxParser {
             return try parseArray()
         case "interval":
             return try parseInterval()
-        case "any", "some", "all" where peek().isSymbol("("):
-            throw notSupported("\(token.value.uppercased()) comparisons are not supported",
-                               hint: "Use IN or EXISTS with a subquery.")
+        case "any" where peek().isSymbol("("), "some" where peek().isSymbol("("), "all" where peek().isSymbol("("):
+            return try parseQuantifiedOperand()
         case "extract" where peek().isSymbol("("):
             return try parseExtract()
         case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp":
@@ -96,6 +95,9 @@ extension SyntaxParser {
             return Expression(.function(FunctionCall(name: token.value, arguments: [])), at: at)
         default:
             break
+        }
+        if let call = parseNiladicFunction() {
+            return call
         }
         if let literal = try parseTypedLiteral() {
             return literal
@@ -200,7 +202,7 @@ extension SyntaxParser {
     private mutating func parseArray() throws -> Expression {
         let at = advance().position
         if current.isSymbol("(") {
-            throw notSupported("ARRAY(subquery) is not supported", hint: "Use array_agg in a subquery.")
+            return try parseArraySubquery(at: at)
         }
         try enter()
         defer { leave() }

@@ -28,10 +28,7 @@ extension SyntaxParser {
     }
 
     private mutating func parseCommonTableExpressions() throws -> [CommonTableExpression] {
-        if current.isWord("recursive") {
-            throw notSupported("WITH RECURSIVE is not supported",
-                               hint: "Rewrite the query without recursion.")
-        }
+        let recursive = consumeWord("recursive")
         var ctes: [CommonTableExpression] = []
         repeat {
             let name = try parseIdentifier(expected: "a name for the WITH query")
@@ -46,7 +43,9 @@ extension SyntaxParser {
                 _ = consumeWord("materialized")
             }
             let query = try parseParenthesizedQuery()
-            ctes.append(CommonTableExpression(name: name, columns: columns, query: query))
+            var cte = CommonTableExpression(name: name, columns: columns, query: query)
+            cte.isRecursive = recursive
+            ctes.append(cte)
         } while consumeSymbol(",")
         return ctes
     }

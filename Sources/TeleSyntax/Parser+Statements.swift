@@ -47,14 +47,14 @@ extension SyntaxParser {
         case "rollback", "abort":
             advance()
             if !consumeWord("transaction") { _ = consumeWord("work") }
+            if token.value == "rollback", let toSavepoint = try parseRollbackToSavepoint() { return toSavepoint }
             return .rollback
         case "set": return try parseSet()
+        case "reset", "discard", "close", "unlisten", "savepoint", "release": return try parseSessionCommand()
         case "refresh": return try parseRefreshMaterializedView()
-        case "listen", "unlisten", "notify": return try parseNotificationStatement()
+        case "listen", "notify": return try parseNotificationStatement()
         case "declare": return try parseDeclareCursor()
         case "fetch": return try parseFetch()
-        case "close": return try parseCloseCursor()
-        case "reset": return try parseReset()
         case "alter": return try parseAlterUser()
         default:
             throw unexpected(hint: "Expected a statement such as SELECT, INSERT or CREATE TABLE.")
@@ -257,6 +257,7 @@ extension SyntaxParser {
         try expectWord("show")
         if consumeWord("tables") { return .showTables }
         if consumeWord("all") { return .show(name: "all") }
+        if let name = parseMultiWordSettingName() { return .show(name: name) }
         return .show(name: try parseSettingName())
     }
 
@@ -274,11 +275,20 @@ extension SyntaxParser {
     private mutating func parseSet() throws -> Statement {
         try expectWord("set")
         if !consumeWord("session") { _ = consumeWord("local") }
+        if let special = try parseSpecialSet() { return special }
         let name = try parseSettingName()
         if !consumeSymbol("=") {
             try expectWord("to")
         }
-        let value = try parseSettingValue()
+        if consumeWord("default") { return .reset(name: name) }
+        var value = try parseSettingValue()
+        // A list such as `SET search_path = a, b` is stored as its text joined by ", ".
+        while consumeSymbol(",") {
+            let next = try parseSettingValue()
+            let comma = Expression(.literal(.string(", ")), at: next.position)
+            let joined = Expression(.binary(op: .concat, left: value, right: comma), at: value.position)
+            value = Expression(.binary(op: .concat, left: joined, right: next), at: value.position)
+        }
         return .set(name: name, value: value)
     }
 

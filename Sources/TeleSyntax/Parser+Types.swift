@@ -10,6 +10,11 @@ extension SyntaxParser {
         guard current.kind == .word || current.kind == .quotedIdentifier else {
             throw unexpected(hint: "Expected a type name such as INTEGER or TEXT.")
         }
+        // `pg_catalog.text` names the same type as `text`.
+        if current.isWord("pg_catalog"), peek().isSymbol("."), peek(2).kind == .word || peek(2).kind == .quotedIdentifier {
+            advance()
+            advance()
+        }
         let first = advance().value
         var words = [first]
         switch first {
@@ -35,13 +40,18 @@ extension SyntaxParser {
                 words.append(contentsOf: ["time", "zone"])
             }
         }
-        if current.isSymbol("[") {
-            throw notSupported("array types are not supported")
-        }
         if first == "float" && words.count == 1 {
-            return TypeName(name: try floatTypeName(precision: modifiers, at: at), modifiers: [], position: at)
+            words = [try floatTypeName(precision: modifiers, at: at)]
+            modifiers = []
         }
-        return TypeName(name: words.joined(separator: " "), modifiers: modifiers, position: at)
+        var name = words.joined(separator: " ")
+        // An array type such as `oid[]` keeps its brackets in the name; the binder maps it.
+        while current.isSymbol("["), peek().isSymbol("]") {
+            advance()
+            advance()
+            name += "[]"
+        }
+        return TypeName(name: name, modifiers: modifiers, position: at)
     }
 
     /// Maps SQL's `float(p)` to `float4` or `float8` by its precision in binary digits.

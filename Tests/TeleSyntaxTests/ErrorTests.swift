@@ -64,12 +64,10 @@ import TeleCore
         "SELECT DISTINCT ON (a) a FROM t",
         "SELECT row_number() OVER () FROM t",
         "SELECT (1, 2)",
-        "SELECT a[1] FROM t",
+        "SELECT a[1:2] FROM t",
         "SELECT * FROM t x (a, b)",
         "UPDATE t SET a = 1 FROM u",
         "DROP TABLE t CASCADE",
-        "SELECT string_agg(a, ',' ORDER BY a) FROM t",
-        "SELECT a FROM t WHERE a = ANY (SELECT b FROM u)",
         "UPDATE t SET a = 1 RETURNING a",
         "DELETE FROM t RETURNING a",
     ])

@@ -199,10 +199,11 @@ import TeleCore
         #expect(query.with.map(\.columns) == [[], ["x", "y"]])
     }
 
-    @Test func recursiveIsNotSupported() {
-        let error = parseError("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r")
-        #expect(error?.state == .featureNotSupported)
-        #expect(error?.message == "WITH RECURSIVE is not supported")
+    @Test func recursiveMarksEveryCTE() throws {
+        let query = try parseQuery("WITH RECURSIVE r AS (SELECT 1), s AS (SELECT 2) SELECT * FROM r, s")
+        #expect(query.with.map(\.isRecursive) == [true, true])
+        let plain = try parseQuery("WITH r AS (SELECT 1) SELECT * FROM r")
+        #expect(plain.with.map(\.isRecursive) == [false])
     }
 
     @Test func withInsideSubquery() throws {

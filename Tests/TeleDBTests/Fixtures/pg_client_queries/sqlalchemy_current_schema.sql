@@ -1,0 +1,3 @@
+-- SQLAlchemy 2.1: default schema
+-- Captured from PostgreSQL 15's statement log.
+select current_schema()

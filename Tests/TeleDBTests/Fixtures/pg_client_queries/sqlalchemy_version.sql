@@ -1,0 +1,3 @@
+-- SQLAlchemy 2.1: server version
+-- Captured from PostgreSQL 15's statement log.
+select pg_catalog.version()
