@@ -352,7 +352,13 @@ extension SyntaxParser {
             try expectSymbol(")")
         } else {
             while current.kind == .word {
+                let at = current.position
                 let name = advance().value
+                // The old option syntax names the format as a bare word: `CSV HEADER`.
+                if name == "csv" || name == "binary" {
+                    options.append(CopyOption(name: "format", value: Expression(.literal(.string(name)), at: at)))
+                    continue
+                }
                 var value: Expression?
                 if SyntaxParser.copyOptionsWithValue.contains(name) {
                     _ = consumeWord("as")

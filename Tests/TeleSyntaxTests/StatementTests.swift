@@ -221,8 +221,8 @@ import TeleCore
             Issue.record("expected COPY")
             return
         }
-        #expect(options.map(\.name) == ["csv", "header", "delimiter"])
-        #expect(options.map { $0.value.map(render) ?? "-" } == ["-", "-", "','"])
+        #expect(options.map(\.name) == ["format", "header", "delimiter"])
+        #expect(options.map { $0.value.map(render) ?? "-" } == ["'csv'", "-", "','"])
     }
 
     @Test(arguments: [
