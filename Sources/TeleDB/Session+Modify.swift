@@ -32,7 +32,7 @@ extension Session {
             }
             var boxedRows: [[Value]] = []
             boxedRows.reserveCapacity(rows.count)
-            for row in rows {
+            for (rowIndex, row) in rows.enumerated() {
                 guard row.count == targets.count else {
                     throw TeleError(
                         .syntaxError,
@@ -42,7 +42,9 @@ extension Session {
                         position: row.first?.position)
                 }
                 var values = defaults
-                for (expression, column) in zip(row, targets) {
+                for (position, (expression, column)) in zip(row, targets).enumerated() {
+                    // A DEFAULT entry keeps the column's default from `defaults`.
+                    if insert.defaultSlots.contains(ValuesSlot(row: rowIndex, column: position)) { continue }
                     let bound = try planner.bindExpression(expression, over: nil, alias: nil)
                     let cast = try planner.assignmentCast(bound, to: schema.columns[column].type,
                                                           column: schema.columns[column].name)
