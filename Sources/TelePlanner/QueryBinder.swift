@@ -77,13 +77,21 @@ extension BindContext {
         return BoundQuery(plan: plan, names: boundLeft.names, types: types)
     }
 
-    /// Marks the output columns of a set operation branch that are untyped literals.
+    /// Returns, for each output column of a set operation branch, whether it is an untyped literal.
     ///
     /// PostgreSQL gives a string literal or NULL in the select list of a plain SELECT branch
     /// the other branch's type, so `SELECT 1 UNION SELECT '2'` is INTEGER. Branches with a
-    /// wildcard, DISTINCT or grouping, and nested set operations, count as typed.
+    /// wildcard, DISTINCT, grouping, ORDER BY or LIMIT, and nested set operations, count as
+    /// typed.
     private func untypedColumns(of body: QueryBody, count: Int) -> [Bool] {
         let typed = Array(repeating: false, count: count)
+        // Parentheses alone, as in `SELECT 1 UNION (SELECT '2')`, leave the branch a plain SELECT.
+        if case .nested(let statement) = body {
+            guard statement.with.isEmpty, statement.orderBy.isEmpty, statement.limit == nil, statement.offset == nil,
+                !statement.withError
+            else { return typed }
+            return untypedColumns(of: statement.body, count: count)
+        }
         guard case .select(let core) = body, !core.distinct, core.groupBy == .none, core.having == nil,
             core.items.count == count
         else { return typed }
