@@ -49,7 +49,8 @@ extension Session {
         for name in create.primaryKey where !seen.contains(name) {
             throw TeleError(.undefinedColumn, "column \"\(name)\" named in key does not exist")
         }
-        try transaction.createTable(TableSchema(name: create.name, columns: columns))
+        let defaults = try columnDefaults(of: create, columns: columns, planner: Planner(snapshot: transaction.snapshot))
+        try transaction.createTable(TableSchema(name: create.name, columns: columns), columnDefaults: defaults)
         return result("CREATE TABLE")
     }
 

@@ -14,20 +14,25 @@ extension Session {
     func insert(_ insert: Insert, in transaction: WriteTransaction) throws -> StatementResult {
         let table = try requireTable(insert.table, in: transaction.snapshot)
         let schema = table.schema
-        let targets = try targetColumns(insert.columns, of: schema)
+        var targets = try targetColumns(insert.columns, of: schema)
         let planner = Planner(snapshot: transaction.snapshot)
+        let defaults = try defaultRow(of: table, planner: planner)
         var inserted = 0
 
         switch insert.source {
         case .defaultValues:
-            let row = [Value](repeating: .null, count: schema.columns.count)
-            try transaction.append(table: schema.name, chunk: try chunk(of: [row], schema: schema))
+            try transaction.append(table: schema.name, chunk: try chunk(of: [defaults], schema: schema))
             inserted = 1
 
         case .values(let rows):
+            // Without a column list, PostgreSQL fills the columns after the last value
+            // with their defaults.
+            if insert.columns.isEmpty, let width = rows.first?.count, width < targets.count {
+                targets = Array(targets.prefix(width))
+            }
             var boxedRows: [[Value]] = []
             boxedRows.reserveCapacity(rows.count)
-            for row in rows {
+            for (rowIndex, row) in rows.enumerated() {
                 guard row.count == targets.count else {
                     throw TeleError(
                         .syntaxError,
@@ -36,8 +41,10 @@ extension Session {
                             : "INSERT has more target columns than expressions",
                         position: row.first?.position)
                 }
-                var values = [Value](repeating: .null, count: schema.columns.count)
-                for (expression, column) in zip(row, targets) {
+                var values = defaults
+                for (position, (expression, column)) in zip(row, targets).enumerated() {
+                    // A DEFAULT entry keeps the column's default from `defaults`.
+                    if insert.defaultSlots.contains(ValuesSlot(row: rowIndex, column: position)) { continue }
                     let bound = try planner.bindExpression(expression, over: nil, alias: nil)
                     let cast = try planner.assignmentCast(bound, to: schema.columns[column].type,
                                                           column: schema.columns[column].name)
@@ -53,6 +60,9 @@ extension Session {
 
         case .query(let query):
             let planned = try Planner(snapshot: monitored(transaction.snapshot)).plan(query)
+            if insert.columns.isEmpty, planned.columns.count < targets.count {
+                targets = Array(targets.prefix(planned.columns.count))
+            }
             guard planned.columns.count == targets.count else {
                 throw TeleError(
                     .syntaxError,
@@ -62,7 +72,8 @@ extension Session {
             }
             while let source = try planned.root.next() {
                 try transaction.append(
-                    table: schema.name, chunk: try reorder(source, into: schema, targets: targets))
+                    table: schema.name,
+                    chunk: try reorder(source, into: schema, targets: targets, defaults: defaults))
                 inserted += source.count
             }
         }
@@ -169,9 +180,13 @@ extension Session {
     }
 
     /// Converts a query's chunk into the table's layout: target columns cast with assignment
-    /// rules, every other column NULL.
-    private func reorder(_ source: DataChunk, into schema: TableSchema, targets: [Int]) throws -> DataChunk {
-        var columns = schema.columns.map { Vector.constant(.null, type: $0.type, count: source.count) }
+    /// rules, every other column its default from `defaults` (NULL where it has none).
+    private func reorder(_ source: DataChunk, into schema: TableSchema, targets: [Int], defaults: [Value]) throws
+        -> DataChunk
+    {
+        var columns = schema.columns.indices.map { index in
+            Vector.constant(defaults[index], type: schema.columns[index].type, count: source.count)
+        }
         for (sourceIndex, column) in targets.enumerated() {
             let vector = source.columns[sourceIndex]
             let type = schema.columns[column].type

@@ -57,13 +57,18 @@ extension Session {
         let names = Set(settings.keys).union(CatalogSettings.defaults.keys).sorted()
         var nameColumn = VectorBuilder(type: .varchar, capacity: names.count)
         var valueColumn = VectorBuilder(type: .varchar, capacity: names.count)
+        var descriptionColumn = VectorBuilder(type: .varchar, capacity: names.count)
         for name in names {
             nameColumn.appendString(name)
             valueColumn.appendString(setting(name) ?? "")
+            descriptionColumn.appendString(SettingDescriptions.description(of: name))
         }
         return rowsResult(
-            columns: [ResultColumn(name: "name", type: .varchar), ResultColumn(name: "setting", type: .varchar)],
-            vectors: [nameColumn.finish(), valueColumn.finish()])
+            columns: [
+                ResultColumn(name: "name", type: .varchar), ResultColumn(name: "setting", type: .varchar),
+                ResultColumn(name: "description", type: .varchar),
+            ],
+            vectors: [nameColumn.finish(), valueColumn.finish(), descriptionColumn.finish()])
     }
 
     /// Stores a setting. Any name is accepted, because drivers set standard settings that

@@ -21,6 +21,8 @@ public final class Session {
     /// Set when a statement failed inside an explicit transaction: like PostgreSQL, every
     /// later statement fails until ROLLBACK (or COMMIT, which then rolls back).
     var transactionFailed = false
+    /// The time now() returns inside the explicit transaction: the start of its BEGIN.
+    var transactionStart: Int64?
     /// Progress and cancellation of the running statement.
     public let monitor = QueryMonitor()
     /// Values of SET variables, by lower-cased name. Settings not here read their default
@@ -76,7 +78,12 @@ public final class Session {
         monitor.reset()
         monitor.setStatementText(Self.displayText(of: statement, text: text))
         do {
-            return try Interruption.run(monitor) { try dispatch(statement, text: text, parameters: parameters) }
+            // PostgreSQL's now() is the transaction's start time, and a statement outside
+            // BEGIN ... COMMIT is a transaction of its own.
+            let startTime = transactionStart ?? StatementClock.systemMicros()
+            return try Interruption.run(monitor) {
+                try StatementClock.run(at: startTime) { try dispatch(statement, text: text, parameters: parameters) }
+            }
         } catch {
             if transaction != nil { transactionFailed = true }
             throw error
@@ -87,7 +94,7 @@ public final class Session {
         try rejectDirectUserTableChange(statement)
         switch statement {
         case .select(let query):
-            return try runQuery(query, parameters: parameters)
+            return try runQuery(query, parameters: parameters).withShortestRealDigits()
         case .explain(let inner, let analyze):
             return try explain(inner, analyze: analyze)
         case .showTables:
@@ -290,6 +297,7 @@ public final class Session {
                 notices: ["there is already a transaction in progress"])
         }
         transaction = try database.storage.beginWrite()
+        transactionStart = StatementClock.now()
         return StatementResult(columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0)
     }
 
@@ -300,6 +308,7 @@ public final class Session {
                 notices: ["there is no transaction in progress"])
         }
         transaction = nil
+        transactionStart = nil
         if transactionFailed {
             transactionFailed = false
             open.rollback()
@@ -313,6 +322,7 @@ public final class Session {
         var notices: [String] = []
         if let open = transaction { open.rollback() } else { notices.append("there is no transaction in progress") }
         transaction = nil
+        transactionStart = nil
         transactionFailed = false
         return StatementResult(columns: [], chunks: [], commandTag: "ROLLBACK", rowCount: 0, notices: notices)
     }

@@ -78,15 +78,10 @@ enum DateArithmetic {
         var days = day1 - day2
         var months = month1 - month2
         if days < 0 {
-            // Borrow the length of the month before the later date's month.
+            // PostgreSQL 15 borrows the length of the earlier date's month, so
+            // age('2023-03-01', '2023-01-30') is 1 mon 2 days (January has 31).
             months -= 1
-            var previousMonth = month1 - 1
-            var previousYear = year1
-            if previousMonth == 0 {
-                previousMonth = 12
-                previousYear -= 1
-            }
-            days += DateTime.daysInMonth(year: previousYear, month: previousMonth)
+            days += DateTime.daysInMonth(year: year2, month: month2)
         }
         if months < 0 {
             months += 12

@@ -132,10 +132,9 @@ extension ScalarFunctionRegistry {
         return nil
     }
 
+    /// Returns the statement's start time, so every call in one statement returns the same value.
     static func currentMicros() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
+        StatementClock.now()
     }
 }
 

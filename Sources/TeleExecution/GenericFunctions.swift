@@ -30,7 +30,10 @@ extension ScalarFunctionRegistry {
                     }
                 })
         }
-        for type in DataType.allCases {
+        // NULL converts to every type at cost 0 and the first overload of equal cost wins,
+        // so the NULL overload comes first: typeof(NULL) is NULL, not the first type listed.
+        let typeofTypes = [DataType.null] + DataType.allCases.filter { $0 != .null }
+        for type in typeofTypes {
             catalog["typeof", default: []].append(
                 FunctionOverload(parameters: [type], returnType: .varchar) { _, count in
                     Vector.constant(.string(type.sqlName), type: .varchar, count: count)

@@ -104,7 +104,7 @@ public enum ScalarFunctionRegistry {
 
     static let aliases: [String: String] = [
         "ceiling": "ceil", "pow": "power", "char_length": "length", "character_length": "length",
-        "substring": "substr", "current_timestamp": "now", "extract": "date_part", "datepart": "date_part",
+        "substring": "substr", "current_timestamp": "now", "localtimestamp": "now", "extract": "date_part", "datepart": "date_part",
         "!=": "<>",
     ]
 
@@ -131,6 +131,7 @@ public enum ScalarFunctionRegistry {
         registerMathFunctions(into: &catalog)
         registerStringFunctions(into: &catalog)
         registerDateFunctions(into: &catalog)
+        registerTimeZoneFunction(into: &catalog)
         registerGenericFunctions(into: &catalog)
         registerSamplingFunctions(into: &catalog)
         registerHistogramFunctions(into: &catalog)

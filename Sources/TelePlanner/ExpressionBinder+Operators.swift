@@ -32,6 +32,10 @@ extension BindContext {
             return .and(operands.flatMap(ExpressionRewriting.conjuncts))
         case .or:
             return .or([try bindCondition(left, clause: "OR"), try bindCondition(right, clause: "OR")])
+        case .concat:
+            // PostgreSQL resolves `unknown || anynonarray` as text concatenation, so an
+            // untyped literal beside `||` stays text and the other side becomes text.
+            return try applyFunction(op.rawValue, [try bind(left), try bind(right)], position: position)
         default:
             if let quantified = try bindQuantifiedComparison(op, left, right, position: position) { return quantified }
             let (boundLeft, boundRight) = try bindPair(left, right)

@@ -55,11 +55,14 @@ extension BindContext {
                 .syntaxError, "each \(op.rawValue) query must have the same number of columns",
                 hint: "The left query returns \(boundLeft.types.count) columns and the right one \(boundRight.types.count).")
         }
+        let leftUntyped = untypedColumns(of: left, count: boundLeft.types.count)
+        let rightUntyped = untypedColumns(of: right, count: boundRight.types.count)
         var types: [DataType] = []
-        for (leftType, rightType) in zip(boundLeft.types, boundRight.types) {
+        for column in 0..<boundLeft.types.count {
             types.append(
                 try TypeCoercion.commonType(
-                    [leftType, rightType], untyped: [false, false], context: op.rawValue, position: nil))
+                    [boundLeft.types[column], boundRight.types[column]],
+                    untyped: [leftUntyped[column], rightUntyped[column]], context: op.rawValue, position: nil))
         }
         boundLeft = castColumns(boundLeft, to: types)
         boundRight = castColumns(boundRight, to: types)
@@ -72,6 +75,30 @@ extension BindContext {
         case (.except, _): plan = .setOperation(boundLeft.plan, boundRight.plan, kind: .except, all: all)
         }
         return BoundQuery(plan: plan, names: boundLeft.names, types: types)
+    }
+
+    /// Returns, for each output column of a set operation branch, whether it is an untyped literal.
+    ///
+    /// PostgreSQL gives a string literal or NULL in the select list of a plain SELECT branch
+    /// the other branch's type, so `SELECT 1 UNION SELECT '2'` is INTEGER. Branches with a
+    /// wildcard, DISTINCT, grouping, ORDER BY or LIMIT, and nested set operations, count as
+    /// typed.
+    private func untypedColumns(of body: QueryBody, count: Int) -> [Bool] {
+        let typed = Array(repeating: false, count: count)
+        // Parentheses alone, as in `SELECT 1 UNION (SELECT '2')`, leave the branch a plain SELECT.
+        if case .nested(let statement) = body {
+            guard statement.with.isEmpty, statement.orderBy.isEmpty, statement.limit == nil, statement.offset == nil,
+                !statement.withError
+            else { return typed }
+            return untypedColumns(of: statement.body, count: count)
+        }
+        guard case .select(let core) = body, !core.distinct, core.groupBy == .none, core.having == nil,
+            core.items.count == count
+        else { return typed }
+        return core.items.map { item in
+            guard case .expression(let expression, _) = item else { return false }
+            return TypeCoercion.isUntyped(expression, parameters: session.parameters)
+        }
     }
 
     /// Adds a projection casting each column whose type differs from `types`.

@@ -9,7 +9,12 @@
 //     u32 row group count, per group: string data file name, u32 row count,
 //       per column: u64 offset, u32 length, statistics
 //   u32 view count, then per view: string name, u32 column count, strings, string sql
+//   format 2 only: u32 column default count, per default: string table, string column,
+//     string sql of the DEFAULT expression
 //   u32 CRC-32C
+//
+// A database without column defaults is written in format 1, so versions that predate
+// defaults still open it. Format 2 adds the defaults section, and this version reads both.
 //
 // Strings are a u32 byte count and UTF-8 bytes. Statistics are a u64 NULL count and the min
 // and max, each a tag byte (0 none, 1 boolean, 2 integer, 3 double, 4 string, 5 date,
@@ -21,7 +26,10 @@ enum Manifest {
     static let fileName = "MANIFEST"
     static let temporaryName = "manifest.new"
     static let magic: [UInt8] = Array("TDBMANIF".utf8)
+    /// The format of manifests without column defaults.
     static let formatVersion: UInt32 = 1
+    /// The format of manifests with a column defaults section.
+    static let formatVersionWithDefaults: UInt32 = 2
 
     /// A manifest entry whose bytes are complete but whose value is not valid.
     private struct InvalidEntry: Error {
@@ -32,7 +40,8 @@ enum Manifest {
     static func encode(_ snapshot: DatabaseSnapshot) -> [UInt8] {
         var writer = ByteWriter()
         writer.bytes.append(contentsOf: magic)
-        writer.write(formatVersion)
+        let hasDefaults = snapshot.tables.values.contains { !$0.columnDefaults.isEmpty }
+        writer.write(hasDefaults ? formatVersionWithDefaults : formatVersion)
         writer.write(snapshot.version)
         writer.write(UInt32(snapshot.tables.count))
         for name in snapshot.tableNames {
@@ -66,6 +75,7 @@ enum Manifest {
             for column in view.columnNames { writer.write(column) }
             writer.write(view.sql)
         }
+        if hasDefaults { writeColumnDefaults(snapshot, into: &writer) }
         writer.write(CRC32C.checksum(writer.bytes))
         return writer.bytes
     }
@@ -104,7 +114,7 @@ enum Manifest {
 
     private static func readSnapshot(_ reader: inout ByteReader, directory: String) throws -> DatabaseSnapshot {
         let format = try reader.read(UInt32.self)
-        guard format == formatVersion else {
+        guard format == formatVersion || format == formatVersionWithDefaults else {
             throw TeleError(
                 .featureNotSupported, "manifest format version \(format) is not supported",
                 hint: "Open this database with the TeleDB version that wrote it.")
@@ -121,7 +131,38 @@ enum Manifest {
             for _ in 0..<(try reader.read(UInt32.self)) { columnNames.append(try reader.readString()) }
             snapshot.views[name] = ViewDefinition(name: name, columnNames: columnNames, sql: try reader.readString())
         }
+        if format == formatVersionWithDefaults { try readColumnDefaults(&reader, into: &snapshot) }
         return snapshot
+    }
+
+    // MARK: Column defaults
+
+    private static func writeColumnDefaults(_ snapshot: DatabaseSnapshot, into writer: inout ByteWriter) {
+        var entries: [(table: String, column: String, sql: String)] = []
+        for name in snapshot.tableNames {
+            guard let table = snapshot.tables[name] else { continue }
+            for column in table.schema.columns {
+                if let sql = table.columnDefaults[column.name] { entries.append((name, column.name, sql)) }
+            }
+        }
+        writer.write(UInt32(entries.count))
+        for entry in entries {
+            writer.write(entry.table)
+            writer.write(entry.column)
+            writer.write(entry.sql)
+        }
+    }
+
+    private static func readColumnDefaults(_ reader: inout ByteReader, into snapshot: inout DatabaseSnapshot) throws {
+        for _ in 0..<(try reader.read(UInt32.self)) {
+            let table = try reader.readString()
+            let column = try reader.readString()
+            let sql = try reader.readString()
+            guard snapshot.tables[table]?.schema.columnIndex(column) != nil else {
+                throw InvalidEntry(description: "default of unknown column \"\(table).\(column)\"")
+            }
+            snapshot.tables[table]?.columnDefaults[column] = sql
+        }
     }
 
     private static func readTable(

@@ -33,10 +33,14 @@ public protocol RowGroup: AnyObject, Sendable {
 public struct TableData: Sendable {
     public var schema: TableSchema
     public var rowGroups: [any RowGroup]
+    /// The SQL text of each column's `DEFAULT` expression, by column name; columns without
+    /// a default are absent.
+    public var columnDefaults: [String: String]
 
-    public init(schema: TableSchema, rowGroups: [any RowGroup]) {
+    public init(schema: TableSchema, rowGroups: [any RowGroup], columnDefaults: [String: String] = [:]) {
         self.schema = schema
         self.rowGroups = rowGroups
+        self.columnDefaults = columnDefaults
     }
 
     public var rowCount: Int { rowGroups.reduce(0) { $0 + $1.rowCount } }

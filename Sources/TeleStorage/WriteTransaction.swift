@@ -63,9 +63,11 @@ public final class WriteTransaction {
 
     /// Creates an empty table.
     ///
+    /// - Parameter columnDefaults: the SQL text of each column's `DEFAULT` expression, by
+    ///   column name; the caller has checked that each one binds.
     /// - Throws: `TeleError` 42P07 when a table or view has the name, 42701 when two
-    ///   columns share a name.
-    public func createTable(_ schema: TableSchema) throws {
+    ///   columns share a name, 42703 when a default names no column.
+    public func createTable(_ schema: TableSchema, columnDefaults: [String: String] = [:]) throws {
         try checkActive()
         try checkNameFree(schema.name)
         var seen = Set<String>()
@@ -79,7 +81,12 @@ public final class WriteTransaction {
                 .datatypeMismatch, "column \"\(column.name)\" has no type",
                 hint: "Declare a type for column \"\(column.name)\", such as BIGINT or VARCHAR.")
         }
-        tables[schema.name] = TableData(schema: schema, rowGroups: [])
+        if let unknown = columnDefaults.keys.sorted().first(where: { schema.columnIndex($0) == nil }) {
+            throw TeleError(
+                .undefinedColumn, "default given for column \"\(unknown)\", which table \"\(schema.name)\" does not have",
+                hint: "Name a column of the table.")
+        }
+        tables[schema.name] = TableData(schema: schema, rowGroups: [], columnDefaults: columnDefaults)
         changed = true
     }
 

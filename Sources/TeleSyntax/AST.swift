@@ -94,16 +94,20 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var notNull: Bool
     public var primaryKey: Bool
     public var defaultValue: Expression?
+    /// The `DEFAULT` expression as written, which the catalog stores and parses again at
+    /// each INSERT.
+    public var defaultText: String?
     /// Set by a column-level `UNIQUE` constraint.
     public var unique: Bool
 
     public init(name: String, typeName: TypeName, notNull: Bool = false, primaryKey: Bool = false,
-                defaultValue: Expression? = nil, unique: Bool = false) {
+                defaultValue: Expression? = nil, defaultText: String? = nil, unique: Bool = false) {
         self.name = name
         self.typeName = typeName
         self.notNull = notNull
         self.primaryKey = primaryKey
         self.defaultValue = defaultValue
+        self.defaultText = defaultText
         self.unique = unique
     }
 }
@@ -132,11 +136,25 @@ public struct Insert: Sendable, Equatable {
     /// Target columns; empty means all columns in table order.
     public var columns: [String]
     public var source: InsertSource
+    /// The VALUES entries written `DEFAULT`, which `source` contains as NULL literals.
+    public var defaultSlots: Set<ValuesSlot>
 
-    public init(table: String, columns: [String], source: InsertSource) {
+    public init(table: String, columns: [String], source: InsertSource, defaultSlots: Set<ValuesSlot> = []) {
         self.table = table
         self.columns = columns
         self.source = source
+        self.defaultSlots = defaultSlots
+    }
+}
+
+/// One entry of a VALUES list: the row and the column within it, both counted from 0.
+public struct ValuesSlot: Sendable, Hashable {
+    public var row: Int
+    public var column: Int
+
+    public init(row: Int, column: Int) {
+        self.row = row
+        self.column = column
     }
 }
 

@@ -78,7 +78,9 @@ extension SyntaxParser {
             } else if consumeWord("unique") {
                 column.unique = true
             } else if consumeWord("default") {
+                let start = current.position.offset
                 column.defaultValue = try parseExpression()
+                column.defaultText = sourceText(start..<endOfPreviousToken)
             } else if current.isWord("check") || current.isWord("references") || current.isWord("collate") {
                 throw notSupported("\(current.value.uppercased()) in a column definition is not supported")
             } else {

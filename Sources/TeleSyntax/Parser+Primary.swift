@@ -86,7 +86,11 @@ extension SyntaxParser {
             return try parseQuantifiedOperand()
         case "extract" where peek().isSymbol("("):
             return try parseExtract()
-        case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp":
+        case "current_time", "localtime":
+            throw notSupported(
+                "\(token.value.uppercased()) is not supported because TeleDB has no TIME type",
+                hint: "Use now() or current_timestamp, and EXTRACT or date_trunc for the time of day.")
+        case "current_date", "current_timestamp", "localtimestamp":
             // SQL writes these without parentheses; they become calls of the same name.
             advance()
             if current.isSymbol("(") {

@@ -116,22 +116,31 @@ extension SyntaxParser {
 
     /// Parses `VALUES (a, b), (c, d)`; the cursor is on VALUES.
     mutating func parseValuesRows() throws -> [[Expression]] {
+        var defaults: Set<ValuesSlot>?
+        return try parseValuesRows(defaults: &defaults)
+    }
+
+    /// Parses `VALUES (...), (...)`. With a nil `defaults`, DEFAULT is rejected; otherwise
+    /// each DEFAULT entry becomes a NULL literal and its slot is added to `defaults`.
+    mutating func parseValuesRows(defaults: inout Set<ValuesSlot>?) throws -> [[Expression]] {
         try expectWord("values")
         var rows: [[Expression]] = []
         repeat {
             try expectSymbol("(")
-            if current.isWord("default") {
-                throw notSupported("DEFAULT in VALUES is not supported",
-                                   hint: "Leave the column out of the column list to use its default.")
-            }
-            var row = [try parseExpression()]
-            while consumeSymbol(",") {
+            var row: [Expression] = []
+            repeat {
                 if current.isWord("default") {
-                    throw notSupported("DEFAULT in VALUES is not supported",
-                                       hint: "Leave the column out of the column list to use its default.")
+                    guard defaults != nil else {
+                        throw TeleError.syntax(
+                            "DEFAULT is not allowed in this context", at: current.position,
+                            hint: "DEFAULT may stand for a value only in the VALUES of an INSERT.")
+                    }
+                    defaults?.insert(ValuesSlot(row: rows.count, column: row.count))
+                    row.append(Expression(.literal(.null), at: advance().position))
+                } else {
+                    row.append(try parseExpression())
                 }
-                row.append(try parseExpression())
-            }
+            } while consumeSymbol(",")
             try expectSymbol(")")
             rows.append(row)
         } while consumeSymbol(",")

@@ -181,11 +181,12 @@ extension SyntaxParser {
             columns = try parseNameList(expected: "a column name")
         }
         let source: InsertSource
+        var defaultSlots: Set<ValuesSlot>? = []
         if consumeWord("default") {
             try expectWord("values")
             source = .defaultValues
         } else if current.isWord("values") {
-            source = .values(try parseValuesRows())
+            source = .values(try parseValuesRows(defaults: &defaultSlots))
             if current.isWord("order") || current.isWord("limit") || current.isWord("union") {
                 throw unexpected(hint: "Write INSERT INTO t SELECT ... FROM (VALUES ...) to sort or combine rows.")
             }
@@ -197,7 +198,7 @@ extension SyntaxParser {
         if current.isWord("on") || current.isWord("returning") {
             throw notSupported("\(current.value.uppercased()) in INSERT is not supported")
         }
-        return .insert(Insert(table: table, columns: columns, source: source))
+        return .insert(Insert(table: table, columns: columns, source: source, defaultSlots: defaultSlots ?? []))
     }
 
     private mutating func parseUpdate() throws -> Statement {
@@ -352,7 +353,13 @@ extension SyntaxParser {
             try expectSymbol(")")
         } else {
             while current.kind == .word {
+                let at = current.position
                 let name = advance().value
+                // The old option syntax names the format as a bare word: `CSV HEADER`.
+                if name == "csv" || name == "binary" {
+                    options.append(CopyOption(name: "format", value: Expression(.literal(.string(name)), at: at)))
+                    continue
+                }
                 var value: Expression?
                 if SyntaxParser.copyOptionsWithValue.contains(name) {
                     _ = consumeWord("as")

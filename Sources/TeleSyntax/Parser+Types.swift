@@ -40,6 +40,10 @@ extension SyntaxParser {
                 words.append(contentsOf: ["time", "zone"])
             }
         }
+        if first == "float" && words.count == 1 {
+            words = [try floatTypeName(precision: modifiers, at: at)]
+            modifiers = []
+        }
         var name = words.joined(separator: " ")
         // An array type such as `oid[]` keeps its brackets in the name; the binder maps it.
         while current.isSymbol("["), peek().isSymbol("]") {
@@ -48,6 +52,30 @@ extension SyntaxParser {
             name += "[]"
         }
         return TypeName(name: name, modifiers: modifiers, position: at)
+    }
+
+    /// Maps SQL's `float(p)` to `float4` or `float8` by its precision in binary digits.
+    ///
+    /// As in PostgreSQL 15, `float` alone is `float8`, p from 1 to 24 selects `float4` and
+    /// p from 25 to 53 selects `float8`.
+    private func floatTypeName(precision modifiers: [Int64], at position: SourcePosition) throws -> String {
+        guard let precision = modifiers.first else { return "float8" }
+        guard modifiers.count == 1 else {
+            throw TeleError(
+                .syntaxError, "type float takes one precision, not \(modifiers.count)",
+                hint: "Write float(p) with p from 1 to 53.", position: position)
+        }
+        guard precision >= 1 else {
+            throw TeleError(
+                .invalidParameterValue, "precision for type float must be at least 1 bit: \(precision)",
+                hint: "Write float(p) with p from 1 to 53.", position: position)
+        }
+        guard precision <= 53 else {
+            throw TeleError(
+                .invalidParameterValue, "precision for type float must be less than 54 bits: \(precision)",
+                hint: "Write float(p) with p from 1 to 53.", position: position)
+        }
+        return precision <= 24 ? "float4" : "float8"
     }
 
     /// Parses `(n [, n ...])` after a type name.

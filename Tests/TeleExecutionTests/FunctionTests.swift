@@ -200,7 +200,7 @@ import Testing
         #expect(try evaluateCall("make_date", constant(.integer(2024), .integer), constant(.integer(2), .integer),
             constant(.integer(29), .integer)).text == "2024-02-29")
         #expect(try evaluateCall("age", constant(.timestamp(try #require(DateTime.parseTimestamp("2024-03-01"))), .timestamp),
-            constant(.timestamp(try #require(DateTime.parseTimestamp("2023-01-15"))), .timestamp)).text == "1 year 1 mon 15 days")
+            constant(.timestamp(try #require(DateTime.parseTimestamp("2023-01-15"))), .timestamp)).text == "1 year 1 mon 17 days")
         #expect(try evaluateCall("typeof", date) == .string("DATE"))
         let badUnit = #expect(throws: TeleError.self) { try evaluateCall("date_trunc", text("fortnight"), timestamp) }
         #expect(badUnit?.state == .invalidParameterValue)

@@ -34,6 +34,7 @@ import TeleCore
         #expect(table.columns.map(\.primaryKey) == [true, false, false, false, false, false])
         #expect(table.columns.map(\.unique) == [false, false, false, false, true, false])
         #expect(table.columns[2].defaultValue.map(render) == "#0.5")
+        #expect(table.columns[2].defaultText == "0.5")
         #expect(table.primaryKey.isEmpty)
     }
 
@@ -142,9 +143,21 @@ import TeleCore
             == .insert(Insert(table: "t", columns: [], source: .defaultValues)))
     }
 
-    @Test func defaultInValuesIsNotSupported() {
-        let error = parseError("INSERT INTO t VALUES (1, DEFAULT)")
-        #expect(error?.state == .featureNotSupported)
+    @Test func defaultInInsertValues() throws {
+        guard case .insert(let insert) = try parseOne("INSERT INTO t VALUES (1, DEFAULT), (DEFAULT, 2)"),
+            case .values(let rows) = insert.source
+        else {
+            Issue.record("expected INSERT ... VALUES")
+            return
+        }
+        #expect(insert.defaultSlots == [ValuesSlot(row: 0, column: 1), ValuesSlot(row: 1, column: 0)])
+        #expect(rows[0][1].kind == .literal(.null))
+        #expect(rows[1][1].kind == .literal(.integer(2)))
+    }
+
+    @Test func defaultOutsideInsertIsRejected() {
+        let error = parseError("SELECT * FROM (VALUES (1, DEFAULT)) AS v")
+        #expect(error?.state == .syntaxError)
     }
 
     @Test func update() throws {
@@ -220,8 +233,8 @@ import TeleCore
             Issue.record("expected COPY")
             return
         }
-        #expect(options.map(\.name) == ["csv", "header", "delimiter"])
-        #expect(options.map { $0.value.map(render) ?? "-" } == ["-", "-", "','"])
+        #expect(options.map(\.name) == ["format", "header", "delimiter"])
+        #expect(options.map { $0.value.map(render) ?? "-" } == ["'csv'", "-", "','"])
     }
 
     @Test(arguments: [
