@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds TeleDB and runs every test: the unit and integration suites under Tests/ (Swift
 # Testing), then the project's sqllogictest files and the whole shared sqllogictest corpus
-# through the release binary.
+# through the release binary, then the wire tests, where real PostgreSQL clients from a
+# Python virtual environment query a server the tests start.
 #
 #   ./test.sh            the default run (a few minutes)
 #   TELEDB_SLOW=1 ./test.sh   also the slow suites (100,000 generated pings)
@@ -23,3 +24,6 @@ if [ -d ../shared/sqllogictest/test ]; then
     # The whole shared corpus: about 230,000 records in under a minute.
     .build/release/teledb sqllogictest ../shared/sqllogictest/test
 fi
+
+# Real PostgreSQL clients (psql, psycopg, asyncpg, SQLAlchemy) against `teledb serve`.
+scripts/wire-tests.sh

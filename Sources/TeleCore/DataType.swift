@@ -67,8 +67,8 @@ public enum DataType: String, Hashable, Sendable, CaseIterable, CustomStringConv
         case "smallint", "int2", "tinyint": return .smallint
         case "integer", "int", "int4", "mediumint", "signed": return .integer
         case "bigint", "int8", "long", "hugeint": return .bigint
-        case "real", "float4", "float": return .real
-        case "double", "float8", "double precision", "decimal", "numeric": return .double
+        case "real", "float4": return .real
+        case "double", "float", "float8", "double precision", "decimal", "numeric": return .double
         case "varchar", "text", "string", "char", "character", "character varying", "bpchar":
             return .varchar
         case "date": return .date
