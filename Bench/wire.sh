@@ -5,8 +5,8 @@
 #
 #   Bench/wire.sh [ROWS]      (default 1000000)
 #
-# Needs PostgreSQL 15's server binaries (Debian's postgresql-15); the script starts a
-# throwaway cluster on a free loopback port in a temporary folder and stops it afterwards.
+# Needs PostgreSQL 15's server binaries (Debian's postgresql-15). The script starts a
+# throwaway cluster on a free loopback port in a temporary folder, and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -91,7 +91,8 @@ def measure(dsn):
         started = time.perf_counter()
         for identifier in ids:
             rows = connection.execute("SELECT * FROM events WHERE id = %s", (identifier,), prepare=True).fetchall()
-            assert len(rows) == 1 and rows[0][0] == identifier
+            assert len(rows) == 1
+            assert rows[0][0] == identifier
         point = POINT_QUERIES / (time.perf_counter() - started)
 
         timings = []

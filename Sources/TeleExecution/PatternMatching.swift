@@ -131,6 +131,9 @@ func likeMatch(_ input: Vector, pattern: Vector, caseInsensitive: Bool, negated:
 }
 
 /// Evaluates a regular expression operator over two string vectors.
+// TODO: Swift's Regex backtracks, so a pattern with nested quantifiers such as `^(a+)+b$`
+// takes time exponential in the text's length, and a cancel is seen only between rows. A
+// linear-time matcher (an NFA simulation, as PostgreSQL's engine is) would remove that.
 func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negated: Bool) throws -> Vector {
     var cache: [String: Regex<AnyRegexOutput>] = [:]
     return try rowKernel(arguments, count: count, returnType: .boolean) { values in
