@@ -3,8 +3,8 @@
 //
 // LIKE patterns compile once into a token list and match bytes with the classic greedy
 // wildcard algorithm, which backtracks only to the most recent %. `_` matches one UTF-8
-// character, not one byte. Regular expressions use Swift's Regex, whose syntax differs from
-// PostgreSQL's POSIX expressions in rare corners (lookahead support, some classes).
+// character, not one byte. Regular expressions compile to an NFA (RegexNFA.swift) that
+// matches in time linear in the text's length.
 
 import TeleCore
 
@@ -130,29 +130,64 @@ func likeMatch(_ input: Vector, pattern: Vector, caseInsensitive: Bool, negated:
     }
 }
 
-/// Evaluates a regular expression operator over two string vectors.
-// TODO: Swift's Regex backtracks, so a pattern with nested quantifiers such as `^(a+)+b$`
-// takes time exponential in the text's length, and a cancel is seen only between rows. A
-// linear-time matcher (an NFA simulation, as PostgreSQL's engine is) would remove that.
+/// Evaluates a regular expression operator (~ ~* !~ !~*) over two string vectors.
+///
+/// Each distinct pattern compiles once per call into a `RegexNFA`, so matching takes time
+/// linear in the text's length. A constant pattern matches the bytes of a string column
+/// or of each dictionary entry directly, without building a `String` per row.
 func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negated: Bool) throws -> Vector {
-    var cache: [String: Regex<AnyRegexOutput>] = [:]
+    let input = arguments[0]
+    let negation = bit(negated)
+    // The operators are strict: a NULL text gives NULL without compiling the pattern.
+    if input.isNullConstant { return nullVector(.boolean, count: count) }
+    if case .constant(let patternValue) = arguments[1].storage {
+        guard case .string(let pattern) = patternValue else { return nullVector(.boolean, count: count) }
+        var matcher = try RegexNFA(pattern, caseInsensitive: caseInsensitive).makeMatcher()
+        switch input.storage {
+        case .constant(let value):
+            guard case .string(var text) = value else { return nullVector(.boolean, count: count) }
+            let found = try text.withUTF8 { try matcher.matches($0) }
+            return Vector.constant(.boolean(found != negated), type: .boolean, count: count)
+        case .dictionary(let codes, let dictionary):
+            let entries = try (0..<dictionary.count).map { entry in
+                try dictionary.withBytes(entry) { bit(try matcher.matches($0)) ^ negation }
+            }
+            let values = codes.prefix(count).map { entries[Int($0)] }
+            return Vector(type: .boolean, storage: .bool(values), validity: input.validity, count: count)
+        case .string(let column):
+            let values = try matchRows(column, count: count, matcher: &matcher, negation: negation)
+            return Vector(type: .boolean, storage: .bool(values), validity: input.validity, count: count)
+        default:
+            break
+        }
+    }
+
+    // A pattern that varies per row: the matchers are cached by pattern for this call.
+    var matchers: [String: RegexMatcher] = [:]
     return try rowKernel(arguments, count: count, returnType: .boolean) { values in
         let pattern = values[1].stringValue
-        let regex: Regex<AnyRegexOutput>
-        if let cached = cache[pattern] {
-            regex = cached
-        } else {
-            do {
-                regex = try Regex(pattern)
-            } catch {
-                throw TeleError(
-                    SQLState("2201B"), "invalid regular expression: \"\(pattern)\"",
-                    hint: "Check the brackets, parentheses and escapes in the pattern.")
-            }
-            cache[pattern] = regex
-        }
-        let text = values[0].stringValue
-        let found = (try? (caseInsensitive ? regex.ignoresCase() : regex).firstMatch(in: text)) != nil
+        // Taking the matcher out of the dictionary keeps its buffers uniquely referenced.
+        var matcher = try matchers.removeValue(forKey: pattern)
+            ?? RegexNFA(pattern, caseInsensitive: caseInsensitive).makeMatcher()
+        defer { matchers[pattern] = matcher }
+        var text = values[0].stringValue
+        let found = try text.withUTF8 { try matcher.matches($0) }
         return .boolean(found != negated)
+    }
+}
+
+/// Matches every row of a string column; NULL rows get an arbitrary bit under the mask.
+private func matchRows(_ column: StringColumn, count: Int, matcher: inout RegexMatcher, negation: UInt8) throws
+    -> [UInt8]
+{
+    try column.bytes.withUnsafeBufferPointer { bytes in
+        try column.offsets.withUnsafeBufferPointer { offsets in
+            var values = [UInt8](repeating: 0, count: count)
+            for row in 0..<count {
+                let text = UnsafeBufferPointer(rebasing: bytes[Int(offsets[row])..<Int(offsets[row + 1])])
+                values[row] = bit(try matcher.matches(text)) ^ negation
+            }
+            return values
+        }
     }
 }

@@ -1,0 +1,180 @@
+// Character sets of the regular expression matcher: bracket expressions, POSIX classes such
+// as [[:alpha:]], the class escapes \d \w \s and their negations, and case folding.
+//
+// A set is built from scalar ranges and named properties, then finished once for a case
+// mode. Finishing precomputes the answer for every ASCII scalar into a 128-bit map, so the
+// common test is one shift and mask; other scalars test the ranges and properties.
+
+/// A named character property, as in `[[:alpha:]]` or `\d`.
+///
+/// Letters, case and white space follow Unicode's properties. Digits are only 0-9, as
+/// glibc's `iswdigit` has them in UTF-8 locales and as PostgreSQL's `\d` matches there.
+enum RegexCharacterProperty: Sendable {
+    case alpha, digit, alnum, word, space, upper, lower, punct, xdigit, blank, cntrl, graph, print
+
+    /// The property for a POSIX class name, or nil when the name is unknown.
+    init?(className: String) {
+        switch className {
+        case "alpha": self = .alpha
+        case "digit": self = .digit
+        case "alnum": self = .alnum
+        case "word": self = .word
+        case "space": self = .space
+        case "upper": self = .upper
+        case "lower": self = .lower
+        case "punct": self = .punct
+        case "xdigit": self = .xdigit
+        case "blank": self = .blank
+        case "cntrl": self = .cntrl
+        case "graph": self = .graph
+        case "print": self = .print
+        default: return nil
+        }
+    }
+
+    func contains(_ value: UInt32) -> Bool {
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        let properties = scalar.properties
+        switch self {
+        case .alpha: return properties.isAlphabetic
+        case .digit: return value >= 0x30 && value <= 0x39
+        case .alnum: return properties.isAlphabetic || (value >= 0x30 && value <= 0x39)
+        case .word: return isRegexWordCharacter(value)
+        case .space: return properties.isWhitespace
+        case .upper: return properties.isUppercase
+        case .lower: return properties.isLowercase
+        case .punct:
+            if value < 0x80 { return value > 0x20 && value < 0x7F && !RegexCharacterProperty.alnum.contains(value) }
+            return Self.isPunctuationOrSymbol(properties.generalCategory)
+        case .xdigit:
+            return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x46) || (value >= 0x61 && value <= 0x66)
+        case .blank: return value == 0x09 || properties.generalCategory == .spaceSeparator
+        case .cntrl: return properties.generalCategory == .control
+        case .graph: return Self.isPrintable(properties) && !properties.isWhitespace
+        case .print: return Self.isPrintable(properties)
+        }
+    }
+
+    private static func isPrintable(_ properties: Unicode.Scalar.Properties) -> Bool {
+        switch properties.generalCategory {
+        case .control, .unassigned, .surrogate, .lineSeparator, .paragraphSeparator: return false
+        default: return true
+        }
+    }
+
+    private static func isPunctuationOrSymbol(_ category: Unicode.GeneralCategory) -> Bool {
+        switch category {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// Returns whether a scalar is a word character for `\w` and the word-boundary assertions:
+/// a letter, a digit or an underscore.
+func isRegexWordCharacter(_ value: UInt32) -> Bool {
+    if value < 0x80 {
+        return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A)
+            || (value >= 0x61 && value <= 0x7A) || value == 0x5F
+    }
+    guard let scalar = Unicode.Scalar(value) else { return false }
+    return scalar.properties.isAlphabetic
+}
+
+/// Lowercases one scalar with its single-scalar Unicode mapping.
+///
+/// A scalar whose lowercase form has several scalars (such as U+0130, capital I with dot)
+/// stays as it is, so case-insensitive matching compares one scalar with one scalar.
+@inline(__always)
+func foldRegexCase(_ value: UInt32) -> UInt32 {
+    if value < 0x80 { return value >= 0x41 && value <= 0x5A ? value | 0x20 : value }
+    return singleScalarMapping(value, lowercase: true)
+}
+
+/// Uppercases one scalar with its single-scalar Unicode mapping, or returns it unchanged.
+func uppercaseRegexScalar(_ value: UInt32) -> UInt32 {
+    if value < 0x80 { return value >= 0x61 && value <= 0x7A ? value & ~0x20 : value }
+    return singleScalarMapping(value, lowercase: false)
+}
+
+private func singleScalarMapping(_ value: UInt32, lowercase: Bool) -> UInt32 {
+    guard let scalar = Unicode.Scalar(value) else { return value }
+    let mapping = lowercase ? scalar.properties.lowercaseMapping : scalar.properties.uppercaseMapping
+    let scalars = mapping.unicodeScalars
+    guard scalars.count == 1, let first = scalars.first else { return value }
+    return first.value
+}
+
+/// A set of scalars: a bracket expression or a class escape.
+struct RegexCharacterClass: Sendable {
+    private var ranges: [ClosedRange<UInt32>] = []
+    private var properties: [(property: RegexCharacterProperty, negated: Bool)] = []
+    private(set) var negated = false
+    private var caseInsensitive = false
+    /// The finished answer for each ASCII scalar: bit `v & 63` of word `v >> 6`.
+    private var asciiLow: UInt64 = 0
+    private var asciiHigh: UInt64 = 0
+
+    init(negated: Bool = false) {
+        self.negated = negated
+    }
+
+    /// The set of one property, as `\d` or (negated) `\D` gives it.
+    init(property: RegexCharacterProperty, negated: Bool) {
+        properties.append((property, negated))
+    }
+
+    mutating func add(_ range: ClosedRange<UInt32>) { ranges.append(range) }
+
+    mutating func add(_ property: RegexCharacterProperty, negated: Bool = false) {
+        properties.append((property, negated))
+    }
+
+    /// Adds every member of `other`, which must not be finished or negated as a whole.
+    mutating func formUnion(_ other: RegexCharacterClass) {
+        precondition(!other.negated, "a class escape inside brackets is never negated as a whole")
+        ranges += other.ranges
+        properties += other.properties
+    }
+
+    /// Precomputes the ASCII map; call it once before matching.
+    ///
+    /// Under case-insensitive matching the text arrives lowercased, so a scalar belongs to
+    /// the set when it or its uppercase form is listed: `[A-Z]` then matches `b` too.
+    mutating func finish(caseInsensitive: Bool) {
+        self.caseInsensitive = caseInsensitive
+        asciiLow = 0
+        asciiHigh = 0
+        for value in UInt32(0)..<128 where slowContains(value) {
+            if value < 64 { asciiLow |= 1 << UInt64(value) } else { asciiHigh |= 1 << UInt64(value - 64) }
+        }
+    }
+
+    /// Returns whether the set contains `value`; under case-insensitive matching `value` is
+    /// already lowercased.
+    @inline(__always)
+    func contains(_ value: UInt32) -> Bool {
+        if value < 64 { return asciiLow >> UInt64(value) & 1 != 0 }
+        if value < 128 { return asciiHigh >> UInt64(value - 64) & 1 != 0 }
+        return slowContains(value)
+    }
+
+    private func slowContains(_ value: UInt32) -> Bool {
+        var found = listed(value)
+        if !found && caseInsensitive {
+            let upper = uppercaseRegexScalar(value)
+            found = upper != value && listed(upper)
+        }
+        return found != negated
+    }
+
+    private func listed(_ value: UInt32) -> Bool {
+        for range in ranges where range.contains(value) { return true }
+        for entry in properties where entry.property.contains(value) != entry.negated { return true }
+        return false
+    }
+}
