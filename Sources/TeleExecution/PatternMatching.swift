@@ -162,7 +162,7 @@ func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negate
         }
     }
 
-    // A pattern that varies per row: the matchers are cached by pattern for this call.
+    // A pattern that varies per row compiles once per distinct pattern in this call.
     var matchers: [String: RegexMatcher] = [:]
     return try rowKernel(arguments, count: count, returnType: .boolean) { values in
         let pattern = values[1].stringValue
@@ -176,7 +176,8 @@ func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negate
     }
 }
 
-/// Matches every row of a string column; NULL rows get an arbitrary bit under the mask.
+/// Matches every row of a string column. NULL rows get whatever their bytes give, hidden
+/// by the validity mask.
 private func matchRows(_ column: StringColumn, count: Int, matcher: inout RegexMatcher, negation: UInt8) throws
     -> [UInt8]
 {

@@ -2,13 +2,13 @@
 // as [[:alpha:]], the class escapes \d \w \s and their negations, and case folding.
 //
 // A set is built from scalar ranges and named properties, then finished once for a case
-// mode. Finishing precomputes the answer for every ASCII scalar into a 128-bit map, so the
-// common test is one shift and mask; other scalars test the ranges and properties.
+// mode. Finishing precomputes the membership of every ASCII scalar into a 128-bit map, so
+// the common test is one shift and mask. Other scalars test the ranges and properties.
 
 /// A named character property, as in `[[:alpha:]]` or `\d`.
 ///
-/// Letters, case and white space follow Unicode's properties. Digits are only 0-9, as
-/// glibc's `iswdigit` has them in UTF-8 locales and as PostgreSQL's `\d` matches there.
+/// Letters, case and white space follow Unicode's properties. Digits are only the ASCII
+/// digits 0-9, so `\d` never matches the digits of other scripts.
 enum RegexCharacterProperty: Sendable {
     case alpha, digit, alnum, word, space, upper, lower, punct, xdigit, blank, cntrl, graph, print
 
@@ -115,7 +115,8 @@ struct RegexCharacterClass: Sendable {
     private var properties: [(property: RegexCharacterProperty, negated: Bool)] = []
     private(set) var negated = false
     private var caseInsensitive = false
-    /// The finished answer for each ASCII scalar: bit `v & 63` of word `v >> 6`.
+    /// The finished membership of each ASCII scalar `v`, as bit `v & 63` of `asciiLow` (below 64)
+    /// or `asciiHigh`.
     private var asciiLow: UInt64 = 0
     private var asciiHigh: UInt64 = 0
 
@@ -123,7 +124,7 @@ struct RegexCharacterClass: Sendable {
         self.negated = negated
     }
 
-    /// The set of one property, as `\d` or (negated) `\D` gives it.
+    /// Creates the set of one property, as `\d` or (negated) `\D` writes it.
     init(property: RegexCharacterProperty, negated: Bool) {
         properties.append((property, negated))
     }
@@ -141,7 +142,7 @@ struct RegexCharacterClass: Sendable {
         properties += other.properties
     }
 
-    /// Precomputes the ASCII map; call it once before matching.
+    /// Precomputes the ASCII map. Call it once, before matching.
     ///
     /// Under case-insensitive matching the text arrives lowercased, so a scalar belongs to
     /// the set when it or its uppercase form is listed: `[A-Z]` then matches `b` too.
@@ -154,8 +155,8 @@ struct RegexCharacterClass: Sendable {
         }
     }
 
-    /// Returns whether the set contains `value`; under case-insensitive matching `value` is
-    /// already lowercased.
+    /// Returns whether the set contains `value`, which case-insensitive matching has already
+    /// lowercased.
     @inline(__always)
     func contains(_ value: UInt32) -> Bool {
         if value < 64 { return asciiLow >> UInt64(value) & 1 != 0 }

@@ -1,5 +1,5 @@
 // A regular expression compiled to a nondeterministic finite automaton (NFA), and the
-// matcher that tells whether the pattern matches anywhere in a text.
+// matcher that decides whether the pattern matches anywhere in a text.
 //
 // The matcher simulates the NFA with a set of active states, Thompson's construction run as
 // a Pike VM without capture groups: each text scalar advances every active state at once,
@@ -43,8 +43,9 @@ struct RegexNFA: Sendable {
     /// only there.
     let anchoredAtStart: Bool
 
-    /// Parses and compiles `pattern`; `caseInsensitive` folds the pattern and the text to
-    /// lowercase, which a leading `(?i)` or `(?c)` in the pattern overrides.
+    /// Parses and compiles `pattern`. With `caseInsensitive` the pattern and the text are
+    /// folded to lowercase, unless a leading `(?c)` in the pattern turns that off.
+    /// A leading `(?i)` turns it on.
     ///
     /// - Throws: `TeleError` 2201B for an invalid or too complex pattern, 0A000 for
     ///   backreferences, lookaround and unsupported options.
@@ -120,7 +121,7 @@ private struct RegexCompiler {
 
     private var nextIndex: Int32 { Int32(instructions.count) }
 
-    /// Appends the instructions for `node`; control leaves them at the next index appended.
+    /// Appends the instructions for `node`. Control leaves them at the next index appended.
     mutating func emit(_ node: RegexNode) {
         switch node {
         case .empty:
@@ -360,8 +361,18 @@ struct RegexMatcher {
         guard position < text.count else { return (noScalar, 0) }
         let lead = UInt32(text[position])
         if lead < 0x80 { return (lead, 1) }
-        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-        guard length > 1, lead < 0xF8, position + length <= text.count else { return (0xFFFD, 1) }
+        // The lead byte's high bits give the sequence length: 110xxxxx, 1110xxxx, 11110xxx.
+        let length: Int
+        if lead >= 0xF8 || lead < 0xC0 {
+            return (0xFFFD, 1)
+        } else if lead >= 0xF0 {
+            length = 4
+        } else if lead >= 0xE0 {
+            length = 3
+        } else {
+            length = 2
+        }
+        guard position + length <= text.count else { return (0xFFFD, 1) }
         var value = lead & (0x7F >> UInt32(length))
         for offset in 1..<length {
             let byte = UInt32(text[position + offset])

@@ -1,12 +1,13 @@
 // The parser of regular expressions for ~ ~* !~ !~*: pattern text to a `RegexNode` tree.
 //
 // It reads the subset of PostgreSQL's advanced regular expressions (AREs) that a matcher
-// without backtracking can run: literals, `.`, anchors, alternation, groups, greedy and lazy
-// quantifiers with bounds up to 255, bracket expressions with POSIX classes, class escapes,
-// word-boundary escapes, the `***=` literal prefix and leading `(?i)`/`(?c)` options.
-// Backreferences and lookaround raise 0A000 because they need backtracking. As in
-// PostgreSQL's default mode, `.` and negated brackets match a newline, and `^` and `$`
-// anchor only at the start and end of the text.
+// without backtracking can run. That subset has literals, `.`, anchors, alternation, groups,
+// greedy and lazy quantifiers with bounds up to 255, and bracket expressions with POSIX
+// classes. It also has class escapes, word-boundary escapes, the `***=` literal prefix and
+// leading `(?i)`/`(?c)` options. As in AREs, `\b` is a backspace, not a word boundary.
+// Backreferences and lookaround raise 0A000 because this matcher cannot run them without
+// backtracking. As in PostgreSQL's default mode, `.` and negated brackets match a newline,
+// and `^` and `$` anchor only at the start and end of the text.
 
 import TeleCore
 
@@ -30,7 +31,7 @@ enum RegexAssertion: UInt32, Sendable {
     case textStart, textEnd, wordStart, wordEnd, wordBoundary, notWordBoundary
 }
 
-/// The largest repetition count in a bound, PostgreSQL's `RE_DUPMAX`.
+/// The largest repetition count in a bound, PostgreSQL's `DUPMAX` (src/include/regex/regguts.h).
 let regexMaximumRepetition = 255
 
 /// Parses a pattern into a `RegexNode` tree.
@@ -447,8 +448,8 @@ struct RegexParser {
     // MARK: - Errors
 
     private var quotedPattern: String {
-        let shown = pattern.unicodeScalars.count > 60 ? String(pattern.unicodeScalars.prefix(60)) + "..." : pattern
-        return "\"\(shown)\""
+        let shortened = pattern.unicodeScalars.count > 60 ? String(pattern.unicodeScalars.prefix(60)) + "..." : pattern
+        return "\"\(shortened)\""
     }
 
     private func invalid(_ problem: String, hint: String) -> TeleError {
@@ -480,6 +481,6 @@ struct RegexParser {
     }
 }
 
-/// The code point of an ASCII character literal.
+/// Returns the code point of an ASCII character literal.
 @inline(__always)
 private func ascii(_ character: Unicode.Scalar) -> UInt32 { character.value }

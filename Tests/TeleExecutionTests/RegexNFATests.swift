@@ -1,7 +1,7 @@
-// Tests of the linear-time regular expression matcher behind ~ ~* !~ !~*: a table of
-// PostgreSQL-style cases, random patterns checked against Swift's Regex as an independent
-// oracle, patterns that make a backtracking matcher exponential, NULLs, vector layouts and
-// the errors with their SQLSTATEs.
+// Tests of the linear-time regular expression matcher behind ~ ~* !~ !~*. They cover a table
+// of PostgreSQL-style cases and random patterns checked against Swift's Regex as an
+// independent oracle. They also cover patterns that make a backtracking matcher exponential,
+// NULLs, vector layouts, cancellation and the errors with their SQLSTATEs.
 
 import Foundation
 import TeleCore
@@ -193,7 +193,7 @@ private struct SplitMix64: RandomNumberGenerator {
         return pattern
     }
 
-    /// These patterns take exponential time in a backtracking matcher; here they only have
+    /// These patterns take exponential time in a backtracking matcher. Here they only have
     /// to finish within the test run.
     @Test func nestedQuantifiersFinish() throws {
         let text = String(repeating: "a", count: 10_000)
