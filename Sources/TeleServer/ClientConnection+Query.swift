@@ -85,6 +85,16 @@ extension ClientConnection {
             case .reset(let name):
                 try rejectInFailedTransaction()
                 result = try runReset(name)
+            case .sessionCommand(.discard("all")):
+                // The session resets its settings; the connection drops what it keeps
+                // beside the session, as PostgreSQL's DISCARD ALL does (CLOSE ALL,
+                // UNLISTEN *, DEALLOCATE ALL). The unnamed statement and portal may be the
+                // ones running this command, so they stay.
+                result = try runInSession(statement, text: text, parameters: parameters)
+                cursors.removeAll()
+                server.notifications.unlisten(processID, channel: nil)
+                preparedStatements = preparedStatements.filter { $0.key.isEmpty }
+                portals = portals.filter { $0.key.isEmpty }
             default:
                 result = try runInSession(statement, text: text, parameters: parameters)
             }

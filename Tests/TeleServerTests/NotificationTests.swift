@@ -58,6 +58,20 @@ import Testing
         }
     }
 
+    @Test func discardAllForgetsConnectionState() throws {
+        try withServer { server in
+            let client = try server.client()
+            let sender = try server.client()
+            _ = try client.rows("CREATE TABLE r (a INTEGER)")
+            _ = try client.rows("LISTEN a")
+            _ = try client.rows("DECLARE kept CURSOR WITH HOLD FOR SELECT a FROM r")
+            #expect(try client.query("DISCARD ALL").first("C")?.strings == ["DISCARD ALL"])
+            #expect(try client.query("FETCH 1 FROM kept").first("E")?.fields["C"] == "34000")
+            _ = try sender.rows("NOTIFY a, 'lost'")
+            #expect(throws: WireClientError.self) { try client.readMessage(timeout: 0.3) }
+        }
+    }
+
     @Test func unlistenStopsDelivery() throws {
         try withServer { server in
             let listener = try server.client()
