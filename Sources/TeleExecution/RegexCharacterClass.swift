@@ -7,8 +7,11 @@
 
 /// A named character property, as in `[[:alpha:]]` or `\d`.
 ///
-/// Letters, case and white space follow Unicode's properties. Digits are only the ASCII
-/// digits 0-9, so `\d` never matches the digits of other scripts.
+/// Letters and case follow Unicode's properties. `digit` is only 0-9, but `alnum` and `\w`
+/// take the decimal digits of every script. `space` leaves out the no-break spaces and
+/// U+0085, and `punct` is every visible non-alphanumeric scalar. Those choices match what
+/// PostgreSQL 15 returned under the C.UTF-8 locale of glibc 2.36, where the classes come
+/// from the C library.
 enum RegexCharacterProperty: Sendable {
     case alpha, digit, alnum, word, space, upper, lower, punct, xdigit, blank, cntrl, graph, print
 
@@ -38,19 +41,17 @@ enum RegexCharacterProperty: Sendable {
         switch self {
         case .alpha: return properties.isAlphabetic
         case .digit: return value >= 0x30 && value <= 0x39
-        case .alnum: return properties.isAlphabetic || (value >= 0x30 && value <= 0x39)
+        case .alnum: return Self.isAlphanumeric(properties)
         case .word: return isRegexWordCharacter(value)
-        case .space: return properties.isWhitespace
+        case .space: return Self.isSpace(value, properties)
         case .upper: return properties.isUppercase
         case .lower: return properties.isLowercase
-        case .punct:
-            if value < 0x80 { return value > 0x20 && value < 0x7F && !RegexCharacterProperty.alnum.contains(value) }
-            return Self.isPunctuationOrSymbol(properties.generalCategory)
+        case .punct: return Self.isPrintable(properties) && !Self.isSpace(value, properties) && !Self.isAlphanumeric(properties)
         case .xdigit:
             return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x46) || (value >= 0x61 && value <= 0x66)
-        case .blank: return value == 0x09 || properties.generalCategory == .spaceSeparator
+        case .blank: return value == 0x09 || (properties.generalCategory == .spaceSeparator && Self.isSpace(value, properties))
         case .cntrl: return properties.generalCategory == .control
-        case .graph: return Self.isPrintable(properties) && !properties.isWhitespace
+        case .graph: return Self.isPrintable(properties) && !Self.isSpace(value, properties)
         case .print: return Self.isPrintable(properties)
         }
     }
@@ -62,27 +63,27 @@ enum RegexCharacterProperty: Sendable {
         }
     }
 
-    private static func isPunctuationOrSymbol(_ category: Unicode.GeneralCategory) -> Bool {
-        switch category {
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-            .initialPunctuation, .finalPunctuation, .otherPunctuation,
-            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
-            return true
-        default:
-            return false
+    static func isAlphanumeric(_ properties: Unicode.Scalar.Properties) -> Bool {
+        properties.isAlphabetic || properties.generalCategory == .decimalNumber
+    }
+
+    private static func isSpace(_ value: UInt32, _ properties: Unicode.Scalar.Properties) -> Bool {
+        switch value {
+        case 0x00A0, 0x2007, 0x202F, 0x0085: return false
+        default: return properties.isWhitespace
         }
     }
 }
 
 /// Returns whether a scalar is a word character for `\w` and the word-boundary assertions:
-/// a letter, a digit or an underscore.
+/// a letter, a decimal digit of any script or an underscore.
 func isRegexWordCharacter(_ value: UInt32) -> Bool {
     if value < 0x80 {
         return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A)
             || (value >= 0x61 && value <= 0x7A) || value == 0x5F
     }
     guard let scalar = Unicode.Scalar(value) else { return false }
-    return scalar.properties.isAlphabetic
+    return RegexCharacterProperty.isAlphanumeric(scalar.properties)
 }
 
 /// Lowercases one scalar with its single-scalar Unicode mapping.

@@ -80,8 +80,10 @@ struct RegexParser {
     private mutating func parseBranch() throws -> RegexNode {
         var items: [RegexNode] = []
         while let next = peek(), next != "|", next != ")" {
+            // A bare assertion takes no quantifier, but a group around one does, as in (^)?.
+            let isGroup = next == "("
             let atom = try parseAtom()
-            items.append(try parseQuantifiers(on: atom))
+            items.append(try parseQuantifiers(on: atom, isGroup: isGroup))
         }
         switch items.count {
         case 0: return .empty
@@ -138,9 +140,9 @@ struct RegexParser {
 
     // MARK: - Quantifiers
 
-    private mutating func parseQuantifiers(on atom: RegexNode) throws -> RegexNode {
+    private mutating func parseQuantifiers(on atom: RegexNode, isGroup: Bool) throws -> RegexNode {
         guard let bounds = try parseQuantifier() else { return atom }
-        if case .assertion = atom { throw quantifierOperandInvalid() }
+        if case .assertion = atom, !isGroup { throw quantifierOperandInvalid() }
 
         // A trailing ? makes the quantifier lazy, which cannot change whether a match exists.
         if peek() == "?" { index += 1 }
@@ -249,6 +251,8 @@ struct RegexParser {
         case ascii("r"): return 0x0D
         case ascii("t"): return 0x09
         case ascii("v"): return 0x0B
+        // \B stands for a backslash, so a pattern can avoid doubled backslashes.
+        case ascii("B"): return 0x5C
         case ascii("0"): return 0
         case ascii("x"): return try parseHexEscape(maximumDigits: 8, exactly: false)
         case ascii("u"): return try parseHexEscape(maximumDigits: 4, exactly: true)

@@ -119,6 +119,17 @@ private struct SplitMix64: RandomNumberGenerator {
         ("^()*b$", "b", true),
         ("^(a*)*b$", "aab", true),
         ("^(a*)+$", "", true),
+        ("(^)?a", "ba", true),
+        ("^(\\y)+a$", "a", true),
+        ("^a\\Bb$", "a\\b", true),
+        ("^[[:alnum:]]$", "٣", true),
+        ("^\\w$", "٣", true),
+        ("^[[:digit:]]$", "٣", false),
+        ("^\\d$", "٣", false),
+        ("^\\s$", "\u{A0}", false),
+        ("^\\s$", "\u{3000}", true),
+        ("^[[:punct:]]$", "²", true),
+        ("^[[:blank:]]$", "\u{2007}", false),
     ]
 
     @Test func caseTable() throws {
