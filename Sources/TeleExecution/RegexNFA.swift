@@ -42,6 +42,10 @@ struct RegexNFA: Sendable {
     /// True when every match must start at the text's start, so the start state is added
     /// only there.
     let anchoredAtStart: Bool
+    /// The bytes at which a match can start, indexed by byte value, or nil when any position
+    /// can start one. Every byte from 0x80 up is included, so a skip never lands inside a
+    /// UTF-8 sequence and non-ASCII text (which may fold to an ASCII letter) is never skipped.
+    let firstBytes: [Bool]?
 
     /// Parses and compiles `pattern`. With `caseInsensitive` the pattern and the text are
     /// folded to lowercase, unless a leading `(?c)` in the pattern turns that off.
@@ -69,6 +73,46 @@ struct RegexNFA: Sendable {
         self.instructions = compiler.instructions
         self.classes = compiler.classes
         self.anchoredAtStart = RegexCompiler.isAnchoredAtStart(tree)
+        self.firstBytes = RegexNFA.firstBytes(compiler.instructions, compiler.classes, parser.caseInsensitive)
+    }
+
+    /// Computes `firstBytes` from the states reachable from the start without consuming,
+    /// taking every assertion as true so the set can only be too large.
+    private static func firstBytes(_ instructions: [RegexInstruction], _ classes: [RegexCharacterClass], _ caseInsensitive: Bool)
+        -> [Bool]?
+    {
+        var bytes = [Bool](repeating: false, count: 256)
+        for byte in 0x80..<256 { bytes[byte] = true }
+        var visited = [Bool](repeating: false, count: instructions.count)
+        var stack: [Int32] = [0]
+        while let state = stack.popLast() {
+            guard !visited[Int(state)] else { continue }
+            visited[Int(state)] = true
+            let instruction = instructions[Int(state)]
+            switch instruction.opcode {
+            case .match, .anyCharacter:
+                return nil
+            case .jump, .assertion:
+                stack.append(instruction.next)
+            case .split:
+                stack.append(instruction.next)
+                stack.append(instruction.alternative)
+            case .character:
+                for byte in 0..<128 where characterFolded(UInt32(byte), caseInsensitive) == instruction.operand {
+                    bytes[byte] = true
+                }
+            case .characterClass:
+                let characterClass = classes[Int(instruction.operand)]
+                for byte in 0..<128 where characterClass.contains(characterFolded(UInt32(byte), caseInsensitive)) {
+                    bytes[byte] = true
+                }
+            }
+        }
+        return bytes
+    }
+
+    private static func characterFolded(_ value: UInt32, _ caseInsensitive: Bool) -> UInt32 {
+        caseInsensitive ? foldRegexCase(value) : value
     }
 
     /// Returns a matcher with its own scratch space, to reuse across many texts.
@@ -248,12 +292,20 @@ struct RegexMatcher {
         }
 
         let instructions = nfa.instructions
+        let firstBytes = nfa.firstBytes
         current.removeAll(keepingCapacity: true)
         advanceGeneration(&marks)
         var position = 0
         var previous = Self.noScalar
         var (scalar, length) = Self.decode(text, at: 0)
         while true {
+            // With no state active, skip to the next byte that can start a match.
+            if current.isEmpty, let firstBytes, position < text.count, !firstBytes[Int(text[position])] {
+                repeat { position += 1 } while position < text.count && !firstBytes[Int(text[position])]
+                previous = Self.decode(text, before: position)
+                (scalar, length) = Self.decode(text, at: position)
+            }
+
             // A match may start at any position unless the pattern begins with ^.
             if !nfa.anchoredAtStart || position == 0 {
                 let context = (previous, scalar)
@@ -352,6 +404,16 @@ struct RegexMatcher {
         case .notWordBoundary: return wordBefore == wordAfter
         case nil: preconditionFailure("assertion instruction with an unknown kind")
         }
+    }
+
+    /// Decodes the UTF-8 scalar that ends just before `position`, which must be above 0.
+    ///
+    /// A sequence that does not end exactly there reads as U+FFFD.
+    private static func decode(_ text: UnsafeBufferPointer<UInt8>, before position: Int) -> UInt32 {
+        var start = position - 1
+        while start > 0 && start > position - 4 && text[start] & 0xC0 == 0x80 { start -= 1 }
+        let (value, length) = decode(text, at: start)
+        return start + length == position ? value : 0xFFFD
     }
 
     /// Decodes the UTF-8 scalar at `position`, returning it and its length in bytes, or

@@ -130,6 +130,13 @@ private struct SplitMix64: RandomNumberGenerator {
         ("^\\s$", "\u{3000}", true),
         ("^[[:punct:]]$", "²", true),
         ("^[[:blank:]]$", "\u{2007}", false),
+        ("\\mfoo", "afoo", false),
+        ("\\mfoo", "éfoo", false),
+        ("\\mfoo", "€foo", true),
+        ("\\mfoo", "afoo foo", true),
+        ("x[0-9]$", "abcx1x22x3", true),
+        ("x[0-9]$", "abcx1x22x", false),
+        ("é+b", "aaééb", true),
     ]
 
     @Test func caseTable() throws {
@@ -159,6 +166,9 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(try !regexMatches("^abc$", "ABC", caseInsensitive: false))
         #expect(try regexMatches("(?i)^abc$", "ABC", caseInsensitive: false))
         #expect(try !regexMatches("(?c)^abc$", "ABC", caseInsensitive: true))
+        #expect(try regexMatches("xyz", "aaXYZ", caseInsensitive: true))
+        #expect(try regexMatches("[x-z]z", "aaXZ", caseInsensitive: true))
+        #expect(try regexMatches("k", "\u{212A}", caseInsensitive: true))
     }
 
     /// Random patterns over {a, b} against Swift's Regex, which is an independent
