@@ -275,7 +275,7 @@ struct RegexMatcher {
     /// - Throws: The cancellation error when the running query is cancelled mid-match.
     /// - Complexity: O(n x m) for n scalars of text and m NFA states.
     mutating func matches(_ text: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        // The lists move into locals so the static helpers can take them inout.
+        // The lists move into locals so the helpers can take them inout while `self` changes.
         var marks: [UInt32] = []
         var current: [Int32] = []
         var following: [Int32] = []
@@ -291,10 +291,24 @@ struct RegexMatcher {
             swap(&stack, &self.stack)
         }
 
-        let instructions = nfa.instructions
+        // A local copy of the instruction array keeps the buffer borrow apart from `self`.
+        let instructionArray = nfa.instructions
+        return try instructionArray.withUnsafeBufferPointer { instructions in
+            try marks.withUnsafeMutableBufferPointer { marks in
+                try run(text, instructions, marks, &current, &following, &stack)
+            }
+        }
+    }
+
+    /// Runs the simulation over `text`, with the state lists passed in as locals.
+    private mutating func run(
+        _ text: UnsafeBufferPointer<UInt8>, _ instructions: UnsafeBufferPointer<RegexInstruction>,
+        _ marks: UnsafeMutableBufferPointer<UInt32>, _ current: inout [Int32], _ following: inout [Int32],
+        _ stack: inout [Int32]
+    ) throws -> Bool {
         let firstBytes = nfa.firstBytes
         current.removeAll(keepingCapacity: true)
-        advanceGeneration(&marks)
+        advanceGeneration(marks)
         var position = 0
         var previous = Self.noScalar
         var (scalar, length) = Self.decode(text, at: 0)
@@ -309,7 +323,7 @@ struct RegexMatcher {
             // A match may start at any position unless the pattern begins with ^.
             if !nfa.anchoredAtStart || position == 0 {
                 let context = (previous, scalar)
-                if Self.addState(0, instructions, context, &marks, generation, &current, &stack) { return true }
+                if Self.addState(0, instructions, context, marks, generation, &current, &stack) { return true }
             }
             if current.isEmpty && nfa.anchoredAtStart { return false }
             guard position < text.count else { return false }
@@ -317,13 +331,13 @@ struct RegexMatcher {
             let folded = nfa.caseInsensitive ? foldRegexCase(scalar) : scalar
             let nextPosition = position + length
             let (nextScalar, nextLength) = Self.decode(text, at: nextPosition)
-            advanceGeneration(&marks)
+            advanceGeneration(marks)
             following.removeAll(keepingCapacity: true)
             for state in current {
                 let instruction = instructions[Int(state)]
                 guard consumes(instruction, folded) else { continue }
                 let context = (scalar, nextScalar)
-                if Self.addState(instruction.next, instructions, context, &marks, generation, &following, &stack) {
+                if Self.addState(instruction.next, instructions, context, marks, generation, &following, &stack) {
                     return true
                 }
             }
@@ -352,9 +366,9 @@ struct RegexMatcher {
     }
 
     /// Starts a new list: every state counts as not yet added.
-    private mutating func advanceGeneration(_ marks: inout [UInt32]) {
+    private mutating func advanceGeneration(_ marks: UnsafeMutableBufferPointer<UInt32>) {
         if generation == UInt32.max {
-            for index in marks.indices { marks[index] = 0 }
+            marks.update(repeating: 0)
             generation = 0
         }
         generation += 1
@@ -366,8 +380,9 @@ struct RegexMatcher {
     ///
     /// - Returns: true when the match state is reachable, so the text matches.
     private static func addState(
-        _ start: Int32, _ instructions: [RegexInstruction], _ context: (previous: UInt32, next: UInt32),
-        _ marks: inout [UInt32], _ generation: UInt32, _ list: inout [Int32], _ stack: inout [Int32]
+        _ start: Int32, _ instructions: UnsafeBufferPointer<RegexInstruction>,
+        _ context: (previous: UInt32, next: UInt32), _ marks: UnsafeMutableBufferPointer<UInt32>,
+        _ generation: UInt32, _ list: inout [Int32], _ stack: inout [Int32]
     ) -> Bool {
         stack.removeAll(keepingCapacity: true)
         stack.append(start)
