@@ -162,13 +162,27 @@ func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negate
         }
     }
 
-    // A pattern that varies per row compiles once per distinct pattern in this call.
+    // A pattern that varies per row compiles once per distinct pattern in this call. The
+    // cache is emptied when its NFAs pass `maximumCachedStates` in total, so many large
+    // distinct patterns cannot hold gigabytes at once.
+    let maximumCachedStates = 10 * RegexNFA.maximumStates
     var matchers: [String: RegexMatcher] = [:]
+    var cachedStates = 0
     return try rowKernel(arguments, count: count, returnType: .boolean) { values in
         let pattern = values[1].stringValue
+
         // Taking the matcher out of the dictionary keeps its buffers uniquely referenced.
-        var matcher = try matchers.removeValue(forKey: pattern)
-            ?? RegexNFA(pattern, caseInsensitive: caseInsensitive).makeMatcher()
+        var matcher: RegexMatcher
+        if let cached = matchers.removeValue(forKey: pattern) {
+            matcher = cached
+        } else {
+            matcher = try RegexNFA(pattern, caseInsensitive: caseInsensitive).makeMatcher()
+            if cachedStates + matcher.nfa.instructions.count > maximumCachedStates {
+                matchers.removeAll()
+                cachedStates = 0
+            }
+            cachedStates += matcher.nfa.instructions.count
+        }
         defer { matchers[pattern] = matcher }
         var text = values[0].stringValue
         let found = try text.withUTF8 { try matcher.matches($0) }

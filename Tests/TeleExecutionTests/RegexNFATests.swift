@@ -296,6 +296,17 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect((0..<3).map { result.value(at: $0) } == [.boolean(true), .boolean(false), .boolean(true)])
     }
 
+    /// Twenty distinct patterns of about 62,000 states each pass the cache's state budget,
+    /// so the cache is emptied part way and the later rows still match correctly.
+    @Test func patternPerRowBeyondCacheBudget() throws {
+        let rows = 20
+        let texts = Vector.string(StringColumn((0..<rows).map { "x\($0 % 2 == 0 ? $0 : 99)" }))
+        let patterns = Vector.string(StringColumn((0..<rows).map { "(a{250}){0,250}x\($0)$" }))
+        let result = try regexMatch([texts, patterns], count: rows, caseInsensitive: false, negated: false)
+        let expected = (0..<rows).map { Value.boolean($0 % 2 == 0) }
+        #expect((0..<rows).map { result.value(at: $0) } == expected)
+    }
+
     @Test func nullOperands() throws {
         let nullText = Vector.constant(.null, type: .varchar, count: 2)
         let invalidPattern = Vector.constant(.string("("), type: .varchar, count: 2)
