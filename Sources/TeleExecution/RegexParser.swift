@@ -146,11 +146,12 @@ struct RegexParser {
 
         // A trailing ? makes the quantifier lazy, which cannot change whether a match exists.
         if peek() == "?" { index += 1 }
-        if try peekQuantifier() { throw quantifierOperandInvalid() }
+        // A second quantifier, as in a** or a{2}{3}, is an error as in PostgreSQL.
+        if isAtQuantifier() { throw quantifierOperandInvalid() }
         return .repetition(atom, minimum: bounds.minimum, maximum: bounds.maximum)
     }
 
-    private mutating func peekQuantifier() throws -> Bool {
+    private func isAtQuantifier() -> Bool {
         guard let next = peek() else { return false }
         return next == "*" || next == "+" || next == "?" || (next == "{" && isDigit(scalar(at: index + 1)))
     }
