@@ -1,8 +1,8 @@
 // Exact percentiles: percentile_cont and percentile_disc with PostgreSQL's
 // WITHIN GROUP (ORDER BY x) form, and the approximate approx_percentile.
 //
-// The exact aggregates keep every value of a group and sort it when the group is complete,
-// so they need memory in proportion to the input. approx_percentile keeps a fixed-accuracy
+// The exact aggregates keep every value of a group and, when the group is complete, select
+// the one or two order statistics they need, so they need memory in proportion to the input. approx_percentile keeps a fixed-accuracy
 // sketch instead (see QuantileSketchState).
 
 import TeleCore
@@ -61,32 +61,103 @@ final class ExactPercentileState: AggregateState {
     func finalize() throws -> Vector {
         var results: [Double] = []
         var seen: [UInt8] = []
-        for group in values {
-            let sorted = group.sorted()
-            guard !sorted.isEmpty else {
+        for index in values.indices {
+            guard !values[index].isEmpty else {
                 results.append(0)
                 seen.append(0)
                 continue
             }
-            results.append(continuous ? Self.interpolated(sorted, fraction) : Self.discrete(sorted, fraction))
+            results.append(Self.percentile(of: &values[index], fraction: fraction, continuous: continuous))
+            values[index] = []
             seen.append(1)
         }
         return Vector.double(results, validity: maskFromSeen(seen))
     }
 
-    /// PostgreSQL's percentile_cont: linear interpolation between the values at positions
-    /// floor(p * (n - 1)) and ceil(p * (n - 1)).
-    static func interpolated(_ sorted: [Double], _ fraction: Double) -> Double {
-        let position = fraction * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let weight = position - Double(lower)
-        return sorted[lower] + weight * (sorted[upper] - sorted[lower])
+    /// The percentile of a non-empty group, reordering `group` in place. Only the one or two
+    /// positions the answer needs are put in order (selection in expected linear time), not
+    /// the whole group; NaN sorts above every number, as in PostgreSQL.
+    static func percentile(of group: inout [Double], fraction: Double, continuous: Bool) -> Double {
+        let count = group.count
+        let lower: Int
+        var weight = 0.0
+        if continuous {
+            let position = fraction * Double(count - 1)
+            lower = Int(position.rounded(.down))
+            weight = position - Double(lower)
+        } else {
+            lower = min(max(0, Int((fraction * Double(count)).rounded(.up)) - 1), count - 1)
+        }
+        // Move NaNs to the end, where an ascending order puts them.
+        var numbers = count
+        var scan = 0
+        while scan < numbers {
+            if group[scan].isNaN {
+                numbers -= 1
+                group.swapAt(scan, numbers)
+            } else {
+                scan += 1
+            }
+        }
+        let low = lower < numbers ? OrderSelection.select(&group, rank: lower, count: numbers) : Double.nan
+        guard continuous, weight > 0, lower + 1 < count else { return low }
+        // After selection every value right of `lower` is at least as large, so the next
+        // order statistic is the smallest of them.
+        let high: Double
+        if lower + 1 < numbers {
+            var smallest = group[lower + 1]
+            for position in (lower + 2)..<numbers where group[position] < smallest { smallest = group[position] }
+            high = smallest
+        } else {
+            high = Double.nan
+        }
+        return low + weight * (high - low)
     }
 
-    /// PostgreSQL's percentile_disc: the first value whose cumulative fraction reaches p.
-    static func discrete(_ sorted: [Double], _ fraction: Double) -> Double {
-        let index = max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1)
-        return sorted[min(index, sorted.count - 1)]
+}
+
+/// Selection of the k-th smallest value (Hoare's quickselect with a median-of-three pivot),
+/// falling back to a sort of the remaining range when partitions keep coming out lopsided,
+/// so the worst case stays O(n log n).
+enum OrderSelection {
+    /// Reorders `values[0..<count]` so that position `rank` gets the value a sort would put
+    /// there, with no larger value before it and no smaller value after it. The range must
+    /// contain no NaN.
+    static func select(_ values: inout [Double], rank: Int, count: Int) -> Double {
+        var low = 0
+        var high = count - 1
+        var budget = 2 * (Int.bitWidth - count.leadingZeroBitCount) + 8
+        while high - low > 16 {
+            budget -= 1
+            if budget == 0 {
+                values[low...high].sort()
+                return values[rank]
+            }
+            let pivot = medianOfThree(values[low], values[(low + high) / 2], values[high])
+            var left = low
+            var right = high
+            while left <= right {
+                while values[left] < pivot { left += 1 }
+                while values[right] > pivot { right -= 1 }
+                if left <= right {
+                    values.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if rank <= right {
+                high = right
+            } else if rank >= left {
+                low = left
+            } else {
+                return values[rank]
+            }
+        }
+        values[low...high].sort()
+        return values[rank]
+    }
+
+    private static func medianOfThree(_ a: Double, _ b: Double, _ c: Double) -> Double {
+        max(min(a, b), min(max(a, b), c))
     }
 }
