@@ -130,6 +130,13 @@ struct RegexCharacterClass: Sendable {
         properties.append((property, negated))
     }
 
+    /// Every scalar but the newline, which `.` matches under newline-sensitive matching.
+    static var notNewline: RegexCharacterClass {
+        var characterClass = RegexCharacterClass(negated: true)
+        characterClass.add(0x0A...0x0A)
+        return characterClass
+    }
+
     mutating func add(_ range: ClosedRange<UInt32>) { ranges.append(range) }
 
     mutating func add(_ property: RegexCharacterProperty, negated: Bool = false) {

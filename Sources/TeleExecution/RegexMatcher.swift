@@ -181,6 +181,8 @@ struct RegexMatcher {
         case .wordEnd: return wordBefore && !wordAfter
         case .wordBoundary: return wordBefore != wordAfter
         case .notWordBoundary: return wordBefore == wordAfter
+        case .lineStart: return context.previous == noScalar || context.previous == 0x0A
+        case .lineEnd: return context.next == noScalar || context.next == 0x0A
         case nil: preconditionFailure("assertion instruction with an unknown kind")
         }
     }

@@ -4,10 +4,11 @@
 // without backtracking can run. That subset has literals, `.`, anchors, alternation, groups,
 // greedy and lazy quantifiers with bounds up to 255, and bracket expressions with POSIX
 // classes. It also has class escapes, word-boundary escapes, the `***=` literal prefix and
-// leading `(?i)`/`(?c)` options. As in AREs, `\b` is a backspace, not a word boundary.
+// leading options such as `(?i)`. As in AREs, `\b` is a backspace, not a word boundary.
 // Backreferences and lookaround raise 0A000 because this matcher cannot run them without
 // backtracking. As in PostgreSQL's default mode, `.` and negated brackets match a newline,
-// and `^` and `$` anchor only at the start and end of the text.
+// and `^` and `$` anchor only at the start and end of the text, unless a leading `(?n)`,
+// `(?p)` or `(?w)` turns on newline-sensitive matching.
 
 import TeleCore
 
@@ -29,6 +30,8 @@ indirect enum RegexNode: Sendable {
 /// A zero-width test between the previous and the next scalar.
 enum RegexAssertion: UInt32, Sendable {
     case textStart, textEnd, wordStart, wordEnd, wordBoundary, notWordBoundary
+    /// `^` and `$` under newline-sensitive matching: at the text's ends or next to a newline.
+    case lineStart, lineEnd
 }
 
 /// The largest repetition count in a bound, PostgreSQL's `DUPMAX` (src/include/regex/regguts.h).
@@ -45,6 +48,10 @@ struct RegexParser {
     private var index = 0
     private var depth = 0
     private(set) var caseInsensitive: Bool
+    /// Set by the `n` or `p` option: `.` and negated brackets do not match a newline.
+    private var newlineExcluded = false
+    /// Set by the `n` or `w` option: `^` and `$` also match after and before a newline.
+    private var lineAnchors = false
 
     init(_ pattern: String, caseInsensitive: Bool) {
         self.pattern = pattern
@@ -98,9 +105,9 @@ struct RegexParser {
         switch scalar {
         case ascii("("): return try parseGroup()
         case ascii("["): return .characterClass(try parseBracketExpression())
-        case ascii("."): return .anyCharacter
-        case ascii("^"): return .assertion(.textStart)
-        case ascii("$"): return .assertion(.textEnd)
+        case ascii("."): return newlineExcluded ? .characterClass(RegexCharacterClass.notNewline) : .anyCharacter
+        case ascii("^"): return .assertion(lineAnchors ? .lineStart : .textStart)
+        case ascii("$"): return .assertion(lineAnchors ? .lineEnd : .textEnd)
         case ascii("\\"): return try parseEscape()
         case ascii("*"), ascii("+"), ascii("?"):
             throw quantifierOperandInvalid()
@@ -293,6 +300,8 @@ struct RegexParser {
     private mutating func parseBracketExpression() throws -> RegexCharacterClass {
         var characterClass = RegexCharacterClass(negated: peek() == "^")
         if characterClass.negated { index += 1 }
+        // Listing the newline in a negated set keeps it out of the matches.
+        if characterClass.negated && newlineExcluded { characterClass.add(0x0A...0x0A) }
 
         // A "]" right after "[" or "[^" is a literal, not the end.
         var first = true
@@ -404,11 +413,15 @@ struct RegexParser {
             case ascii("i"): caseInsensitive = true
             case ascii("c"): caseInsensitive = false
             case ascii("t"): break
+            case ascii("s"): (newlineExcluded, lineAnchors) = (false, false)
+            case ascii("n"): (newlineExcluded, lineAnchors) = (true, true)
+            case ascii("p"): (newlineExcluded, lineAnchors) = (true, false)
+            case ascii("w"): (newlineExcluded, lineAnchors) = (false, true)
             default:
                 let name = Character(Unicode.Scalar(option) ?? "?")
                 throw unsupported(
                     "regular expression option \"\(name)\" is not supported",
-                    hint: "Use only the options i (case-insensitive), c (case-sensitive) and t.")
+                    hint: "Use only the options i, c, n, p, s, t and w.")
             }
             index += 1
         }

@@ -171,6 +171,20 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(try regexMatches("k", "\u{212A}", caseInsensitive: true))
     }
 
+    @Test func newlineSensitiveOptions() throws {
+        #expect(try !regexMatches("^b", "a\nb"))
+        #expect(try regexMatches("(?n)^b", "a\nb"))
+        #expect(try regexMatches("(?n)a$", "a\nb"))
+        #expect(try !regexMatches("(?n)a.b", "a\nb"))
+        #expect(try !regexMatches("(?n)a[^x]b", "a\nb"))
+        #expect(try !regexMatches("(?n)\\Ab", "a\nb"))
+        #expect(try !regexMatches("(?p)^b", "a\nb"))
+        #expect(try !regexMatches("(?p)a.b", "a\nb"))
+        #expect(try regexMatches("(?w)^b", "a\nb"))
+        #expect(try regexMatches("(?w)a.b", "a\nb"))
+        #expect(try !regexMatches("(?ns)^b", "a\nb"))
+    }
+
     /// Random patterns over {a, b} against Swift's Regex, which is an independent
     /// backtracking implementation of the same syntax for this subset.
     @Test func randomPatternsAgreeWithSwiftRegex() throws {
@@ -253,6 +267,7 @@ private struct SplitMix64: RandomNumberGenerator {
             ("a(?!b)", "0A000"),
             ("(?<=a)b", "0A000"),
             ("(?x)a b", "0A000"),
+            ("(?q)a", "0A000"),
         ]
         for entry in cases {
             #expect(compileError(entry.pattern) == entry.state, "pattern \(entry.pattern.debugDescription)")
