@@ -149,10 +149,18 @@ func regexMatch(_ arguments: [Vector], count: Int, caseInsensitive: Bool, negate
             let found = try text.withUTF8 { try matcher.matches($0) }
             return Vector.constant(.boolean(found != negated), type: .boolean, count: count)
         case .dictionary(let codes, let dictionary):
-            let entries = try (0..<dictionary.count).map { entry in
-                try dictionary.withBytes(entry) { bit(try matcher.matches($0)) ^ negation }
+            // Matching each entry once pays off only when there are no more entries than rows.
+            let values: [UInt8]
+            if dictionary.count <= count {
+                let entries = try (0..<dictionary.count).map { entry in
+                    try dictionary.withBytes(entry) { bit(try matcher.matches($0)) ^ negation }
+                }
+                values = codes.prefix(count).map { entries[Int($0)] }
+            } else {
+                values = try codes.prefix(count).map { code in
+                    try dictionary.withBytes(Int(code)) { bit(try matcher.matches($0)) ^ negation }
+                }
             }
-            let values = codes.prefix(count).map { entries[Int($0)] }
             return Vector(type: .boolean, storage: .bool(values), validity: input.validity, count: count)
         case .string(let column):
             let values = try matchRows(column, count: count, matcher: &matcher, negation: negation)

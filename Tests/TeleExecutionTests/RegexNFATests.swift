@@ -304,6 +304,17 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect((0..<4).map { fromDictionary.value(at: $0) } == [.boolean(true), .null, .boolean(false), .boolean(true)])
     }
 
+    @Test func dictionaryLargerThanChunk() throws {
+        let dictionary = StringColumn(["pings", "hosts", "events", "metrics", "probes"])
+        let input = Vector(type: .varchar, storage: .dictionary(codes: [4, 0], dictionary: dictionary), count: 2)
+        let pattern = Vector.constant(.string("^p"), type: .varchar, count: 2)
+        let result = try regexMatch([input, pattern], count: 2, caseInsensitive: false, negated: false)
+        #expect(result.value(at: 0) == .boolean(true))
+        #expect(result.value(at: 1) == .boolean(true))
+        let negated = try regexMatch([input, pattern], count: 2, caseInsensitive: false, negated: true)
+        #expect(negated.value(at: 0) == .boolean(false))
+    }
+
     @Test func patternPerRow() throws {
         let texts = Vector.string(StringColumn(["abc", "abc", "abc"]))
         let patterns = Vector.string(StringColumn(["^a", "^b", "^a"]))
