@@ -1,5 +1,6 @@
 // Row groups stored in data files, read lazily: a row group keeps only where each column
-// chunk lies and its statistics, and `readColumn` reads and decodes the chunk on demand.
+// chunk lies and its statistics, and `readColumn` reads and decodes the chunk on demand,
+// through the process's cache of decoded chunks.
 
 import Synchronization
 import TeleCore
@@ -27,6 +28,7 @@ final class DataFile: Sendable {
     }
 
     deinit {
+        ChunkCache.shared.removeAll(file: self)
         if obsolete.load(ordering: .acquiring) { FileSystem.remove(path) }
     }
 }
@@ -59,6 +61,13 @@ final class FileRowGroup: RowGroup, Sendable {
     }
 
     func readColumn(_ column: Int) throws -> Vector {
+        if let cached = ChunkCache.shared.vector(file: file, offset: chunks[column].offset) { return cached }
+        let vector = try readColumnFromFile(column)
+        ChunkCache.shared.insert(vector, file: file, offset: chunks[column].offset)
+        return vector
+    }
+
+    private func readColumnFromFile(_ column: Int) throws -> Vector {
         let chunk = chunks[column]
         let bytes: [UInt8]
         do {
