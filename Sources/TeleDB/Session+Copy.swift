@@ -93,7 +93,7 @@ extension Session {
                 .invalidParameterValue, "COPY ... (FORMAT ping) loads the ping tables, not \"\(table)\"",
                 hint: "Write COPY pings FROM 'file' (FORMAT ping), or use FORMAT csv or ndjson for other tables.")
         }
-        guard transaction == nil else {
+        guard !transactionOpen else {
             throw TeleError(
                 .activeSQLTransaction, "COPY ... (FORMAT ping) cannot run inside a transaction block",
                 hint: "It commits batches of its own; run it outside BEGIN ... COMMIT.")

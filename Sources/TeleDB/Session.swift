@@ -16,7 +16,11 @@ import TeleSyntax
 public final class Session {
     public let database: Database
 
-    /// The explicit transaction opened by BEGIN, if any.
+    /// True between BEGIN and COMMIT or ROLLBACK.
+    var transactionOpen = false
+    /// The write transaction of the explicit transaction block, begun by its first write, so
+    /// a block that only reads never holds the database's one writer slot (other sessions'
+    /// BEGIN never waits for it, as in PostgreSQL).
     var transaction: WriteTransaction?
     /// Set when a statement failed inside an explicit transaction: like PostgreSQL, every
     /// later statement fails until ROLLBACK (or COMMIT, which then rolls back).
@@ -50,7 +54,7 @@ public final class Session {
     }
 
     /// True between BEGIN and COMMIT or ROLLBACK.
-    public var inTransaction: Bool { transaction != nil }
+    public var inTransaction: Bool { transactionOpen }
 
     /// Runs one or more `;`-separated statements, returning one result per statement.
     ///
@@ -85,7 +89,7 @@ public final class Session {
                 try StatementClock.run(at: startTime) { try dispatch(statement, text: text, parameters: parameters) }
             }
         } catch {
-            if transaction != nil { transactionFailed = true }
+            if transactionOpen { transactionFailed = true }
             throw error
         }
     }
@@ -156,7 +160,12 @@ public final class Session {
     /// Runs `body` in the open transaction, or in a new one committed when `body` returns.
     func write(_ body: (WriteTransaction) throws -> StatementResult) throws -> StatementResult {
         if let transaction { return try body(transaction) }
-        let transaction = try database.storage.beginWrite()
+        if transactionOpen {
+            let opened = try beginWriteTransaction()
+            transaction = opened
+            return try body(opened)
+        }
+        let transaction = try beginWriteTransaction()
         do {
             let result = try body(transaction)
             try transaction.commit()
@@ -164,6 +173,18 @@ public final class Session {
         } catch {
             transaction.rollback()
             throw error
+        }
+    }
+
+    /// Waits for the database's one write transaction, looking for a cancel every 100 ms, so
+    /// Ctrl-C, a cancel request or statement_timeout ends the wait.
+    func beginWriteTransaction() throws -> WriteTransaction {
+        while true {
+            do {
+                return try database.storage.beginWrite(timeout: .milliseconds(100))
+            } catch let error as TeleError where error.state == .lockNotAvailable {
+                try Interruption.check()
+            }
         }
     }
 
@@ -290,38 +311,42 @@ public final class Session {
     // MARK: Transactions
 
     private func begin() throws -> StatementResult {
-        guard transaction == nil else {
+        guard !transactionOpen else {
             // PostgreSQL only warns and keeps the open transaction.
             return StatementResult(
                 columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0,
                 notices: ["there is already a transaction in progress"])
         }
-        transaction = try database.storage.beginWrite()
+        transactionOpen = true
         transactionStart = StatementClock.now()
         return StatementResult(columns: [], chunks: [], commandTag: "BEGIN", rowCount: 0)
     }
 
     private func commit() throws -> StatementResult {
-        guard let open = transaction else {
+        guard transactionOpen else {
             return StatementResult(
                 columns: [], chunks: [], commandTag: "COMMIT", rowCount: 0,
                 notices: ["there is no transaction in progress"])
         }
+        let open = transaction
         transaction = nil
+        transactionOpen = false
         transactionStart = nil
         if transactionFailed {
             transactionFailed = false
-            open.rollback()
+            open?.rollback()
             return StatementResult(columns: [], chunks: [], commandTag: "ROLLBACK", rowCount: 0)
         }
-        try open.commit()
+        try open?.commit()
         return StatementResult(columns: [], chunks: [], commandTag: "COMMIT", rowCount: 0)
     }
 
     private func rollback() -> StatementResult {
         var notices: [String] = []
-        if let open = transaction { open.rollback() } else { notices.append("there is no transaction in progress") }
+        if !transactionOpen { notices.append("there is no transaction in progress") }
+        transaction?.rollback()
         transaction = nil
+        transactionOpen = false
         transactionStart = nil
         transactionFailed = false
         return StatementResult(columns: [], chunks: [], commandTag: "ROLLBACK", rowCount: 0, notices: notices)
