@@ -97,6 +97,10 @@ extension Session {
             }
             if case .savepoint = command { return result("SAVEPOINT") }
             return result("RELEASE")
+        case .deallocate(let name):
+            // A session without a wire connection has no prepared statements; the server
+            // drops its own before it runs this.
+            return result(name == nil ? "DEALLOCATE ALL" : "DEALLOCATE")
         case .rollbackToSavepoint(let name):
             throw TeleError(
                 .featureNotSupported, "ROLLBACK TO SAVEPOINT \(name) is not supported",

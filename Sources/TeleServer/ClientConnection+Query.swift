@@ -85,6 +85,19 @@ extension ClientConnection {
             case .reset(let name):
                 try rejectInFailedTransaction()
                 result = try runReset(name)
+            case .sessionCommand(.deallocate(let name)):
+                // Drivers such as psycopg deallocate their statements after DDL. The unnamed
+                // statement may be running this command, so it stays.
+                if let name {
+                    guard preparedStatements.removeValue(forKey: name) != nil else {
+                        throw TeleError(
+                            SQLState("26000"), "prepared statement \"\(name)\" does not exist",
+                            hint: "Check the name the statement was prepared with.")
+                    }
+                } else {
+                    preparedStatements = preparedStatements.filter { $0.key.isEmpty }
+                }
+                result = try runInSession(statement, text: text, parameters: parameters)
             case .sessionCommand(.discard("all")):
                 // The session resets its settings; the connection drops what it keeps
                 // beside the session, as PostgreSQL's DISCARD ALL does (CLOSE ALL,

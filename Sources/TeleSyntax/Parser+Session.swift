@@ -21,6 +21,10 @@ extension SyntaxParser {
                     hint: "Write DISCARD ALL, DISCARD PLANS, DISCARD SEQUENCES or DISCARD TEMP.")
             }
             return .sessionCommand(.discard(target == "temporary" ? "temp" : target))
+        case "deallocate":
+            _ = consumeWord("prepare")
+            if consumeWord("all") { return .sessionCommand(.deallocate(name: nil)) }
+            return .sessionCommand(.deallocate(name: try parseIdentifier(allowKeywords: true, expected: "a statement name or ALL")))
         case "savepoint":
             return .sessionCommand(.savepoint(name: try parseIdentifier(allowKeywords: true, expected: "a savepoint name")))
         case "release":

@@ -50,7 +50,8 @@ extension SyntaxParser {
             if token.value == "rollback", let toSavepoint = try parseRollbackToSavepoint() { return toSavepoint }
             return .rollback
         case "set": return try parseSet()
-        case "reset", "discard", "close", "unlisten", "savepoint", "release": return try parseSessionCommand()
+        case "reset", "discard", "close", "unlisten", "savepoint", "release", "deallocate":
+            return try parseSessionCommand()
         case "refresh": return try parseRefreshMaterializedView()
         case "listen", "notify": return try parseNotificationStatement()
         case "declare": return try parseDeclareCursor()

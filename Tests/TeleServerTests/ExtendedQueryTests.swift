@@ -190,6 +190,24 @@ import Testing
         }
     }
 
+    @Test func deallocateDropsNamedStatements() throws {
+        try withServer { server in
+            let client = try numbers(server, count: 2)
+            try client.parse("get", "SELECT label FROM n WHERE a = $1", types: [23])
+            try client.sync()
+            _ = try client.readUntilReady()
+            #expect(try client.query("DEALLOCATE get").first("C")?.strings == ["DEALLOCATE"])
+            #expect(try client.query("DEALLOCATE get").first("E")?.fields["C"] == "26000")
+            try client.parse("again", "SELECT 1")
+            try client.sync()
+            _ = try client.readUntilReady()
+            #expect(try client.query("DEALLOCATE PREPARE ALL").first("C")?.strings == ["DEALLOCATE ALL"])
+            try client.bind(statement: "again")
+            try client.sync()
+            #expect(try client.readUntilReady().first("E")?.fields["C"] == "26000")
+        }
+    }
+
     @Test func emptyStatementAndMultipleCommands() throws {
         try withServer { server in
             let client = try server.client()
