@@ -17,6 +17,9 @@ struct PreparedStatement {
     /// One type OID per parameter: declared at Parse, read from a `$n::type` cast in the
     /// text, inferred from the column or literal it meets, or 0 when unknown.
     var parameterTypes: [Int32]
+    /// The result column types a Describe reported, which a client such as asyncpg keeps
+    /// decoding with; nil until the statement is described.
+    var describedTypes: [DataType]?
 }
 
 /// A prepared statement bound to parameter values by Bind.
@@ -160,6 +163,7 @@ extension ClientConnection {
             } else {
                 columns = try session.resultColumns(of: parsed.statement, parameters: placeholders)
             }
+            preparedStatements[name]?.describedTypes = columns.map(\.type)
             if columns.isEmpty { writer.empty(.noData) } else { writeRowDescription(columns, binary: []) }
         case UInt8(ascii: "P"):
             if portals[name] == nil, let cursor = cursors[name] {
@@ -263,8 +267,21 @@ extension ClientConnection {
             portal.completedTag = result.commandTag
             return
         }
+        // A table changed since the Describe: the client would decode the new values with
+        // the old types, so refuse as PostgreSQL does (the driver then prepares again).
+        if let described = portal.statement.describedTypes, !Self.sameTypes(described, result.columns.map(\.type)) {
+            throw TeleError(
+                .featureNotSupported, "cached plan must not change result type",
+                hint: "Prepare the statement again; a table it reads changed since it was described.")
+        }
         let binary = try Self.binaryFlags(portal.resultFormats, columnCount: result.columns.count)
         portal.cursor = ResultCursor(result: result, binary: binary)
+    }
+
+    /// Whether the described column types still hold; a NULL type at Describe (a column of
+    /// bare NULL placeholders) matches any type.
+    private static func sameTypes(_ described: [DataType], _ actual: [DataType]) -> Bool {
+        described.count == actual.count && zip(described, actual).allSatisfy { $0 == $1 || $0 == .null }
     }
 
     /// Tells whether the session binds the `$n` values of `statement` itself, which it does for queries only.

@@ -208,6 +208,29 @@ import Testing
         }
     }
 
+    @Test func describedStatementRefusesChangedTypes() throws {
+        try withServer { server in
+            let client = try server.client()
+            let other = try server.client()
+            _ = try client.rows("CREATE TABLE c (a INTEGER)")
+            _ = try client.rows("INSERT INTO c VALUES (1)")
+            try client.parse("get", "SELECT a FROM c")
+            try client.describe("S", "get")
+            try client.sync()
+            #expect(try client.readUntilReady().first("T")?.columns.map(\.typeOID) == [23])
+            _ = try other.rows("DROP TABLE c")
+            _ = try other.rows("CREATE TABLE c (a VARCHAR)")
+            _ = try other.rows("INSERT INTO c VALUES ('abcd')")
+            try client.bind(statement: "get")
+            try client.execute()
+            try client.sync()
+            // Decoding 'abcd' as the described integer would give a wrong value silently.
+            let messages = try client.readUntilReady()
+            #expect(messages.first("D") == nil)
+            #expect(messages.first("E")?.fields["C"] == "0A000")
+        }
+    }
+
     @Test func emptyStatementAndMultipleCommands() throws {
         try withServer { server in
             let client = try server.client()
