@@ -30,6 +30,7 @@ public final class HashAggregateOperator: PhysicalOperator {
     }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if !finished {
             finished = true
             try aggregateInput()

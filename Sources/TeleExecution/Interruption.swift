@@ -1,9 +1,9 @@
 // Cancellation of a running query, polled by operators once per chunk.
 //
 // The caller that runs a plan installs a `QueryCancellation` for the current thread with
-// `Interruption.run(_:_:)`. Scans stop at their next row-group read on their own (storage
-// reads go through the caller's snapshot), but operators that produce many chunks from one
-// input chunk, such as joins, and per-row subquery evaluation call `Interruption.check()`.
+// `Interruption.run(_:_:)`. Every operator calls `Interruption.check()` once per chunk it
+// returns, and operators that do much work for one input chunk (joins, table functions,
+// per-row subqueries, regular expression matching) call it inside their loops too.
 
 import Foundation
 

@@ -80,6 +80,7 @@ public final class RowSampleOperator: PhysicalOperator {
     public var explainLine: String { "RowSample" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while let chunk = try child.next() {
             let start = position
             position += chunk.count

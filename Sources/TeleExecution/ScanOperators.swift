@@ -40,6 +40,7 @@ public final class TableScanOperator: PhysicalOperator {
     }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while true {
             if offset >= currentRows {
                 guard try loadNextRowGroup() else { return nil }
@@ -91,6 +92,7 @@ public final class ValuesOperator: PhysicalOperator {
     public var explainLine: String { "Values rows=\(rows.count)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         guard position < rows.count else { return nil }
         let length = min(Vector.defaultCapacity, rows.count - position)
         var builders = outputTypes.map { VectorAccumulator(type: $0) }
@@ -119,6 +121,7 @@ public final class FilterOperator: PhysicalOperator {
     public var explainLine: String { "Filter" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while let chunk = try child.next() {
             let selection = try ExpressionEvaluator.select(predicate, on: chunk)
             if selection.isEmpty { continue }
@@ -143,6 +146,7 @@ public final class ProjectionOperator: PhysicalOperator {
     public var explainLine: String { "Projection columns=\(expressions.count)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         guard let chunk = try child.next() else { return nil }
         let columns = try expressions.map { try ExpressionEvaluator.evaluate($0, on: chunk) }
         return DataChunk(columns: columns, count: chunk.count)
@@ -168,6 +172,7 @@ public final class LimitOperator: PhysicalOperator {
     public var explainLine: String { "Limit limit=\(limit.map(String.init) ?? "all") offset=\(offset)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         // Stop pulling from the child once the limit is reached.
         if let limit, returned >= limit { return nil }
         while var chunk = try child.next() {
@@ -198,6 +203,7 @@ public final class UnionAllOperator: PhysicalOperator {
     public var explainLine: String { "UnionAll" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while current < children.count {
             if let chunk = try children[current].next() { return try conform(chunk) }
             current += 1

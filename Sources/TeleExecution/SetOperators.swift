@@ -18,6 +18,7 @@ public final class DistinctOperator: PhysicalOperator {
     public var explainLine: String { "Distinct" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while let chunk = try child.next() {
             let fresh = newRows(in: chunk, index: index)
             if fresh.isEmpty { continue }
@@ -69,6 +70,7 @@ public final class SetOperationOperator: PhysicalOperator {
     public var explainLine: String { "SetOperation \(kind)\(all ? " all" : "")" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if kind == .union { return try nextUnion() }
         if !prepared {
             prepared = true

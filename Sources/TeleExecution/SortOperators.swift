@@ -102,6 +102,7 @@ public final class SortOperator: PhysicalOperator {
     public var explainLine: String { "Sort keys=\(keys.count)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if !sorted {
             sorted = true
             let rows = try MaterializedRows(draining: child).chunk
@@ -135,6 +136,7 @@ public final class TopNOperator: PhysicalOperator {
     public var explainLine: String { "TopN keys=\(keys.count) limit=\(limit) offset=\(offset)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         if !done {
             done = true
             try compute()

@@ -97,10 +97,13 @@ public final class TableFunctionOperator: PhysicalOperator {
     public var explainLine: String { "TableFunction \(function.name)" }
 
     public func next() throws -> DataChunk? {
+        try Interruption.check()
         while pending.count < Vector.defaultCapacity {
             guard let chunk = try child.next() else { break }
             let arguments = try ExpressionEvaluator.evaluate(argument, on: chunk)
             for row in 0..<chunk.count {
+                // One input row can generate many rows, so look for a cancel per row.
+                try Interruption.check()
                 let generated = try function.rows(arguments.value(at: row))
                 if generated.isEmpty { continue }
                 let inputRow = chunk.row(row)
