@@ -162,3 +162,29 @@ def test_fifty_readers_while_one_writer_inserts(fresh_server):
     assert not failures, failures[:5]
     with psycopg.connect(fresh_server.dsn) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone()[0] == batch * batches
+
+
+def test_statement_timeout_stops_writes_and_table_functions(fresh_server):
+    with psycopg.connect(fresh_server.dsn, autocommit=True) as connection:
+        connection.execute("CREATE TABLE big (a BIGINT)")
+        connection.execute("SET statement_timeout = '300ms'")
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            connection.execute("INSERT INTO big SELECT a FROM generate_series(1, 9000000) a")
+        # A cancelled write commits nothing.
+        assert connection.execute("SELECT count(*) FROM big").fetchone()[0] == 0
+        connection.execute("CREATE TABLE n AS SELECT a FROM generate_series(1, 100000) a")
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            connection.execute("SELECT count(*) FROM n, generate_series(1, 100000) b WHERE n.a < b.b")
+
+
+def test_second_transaction_block_does_not_wait_for_the_first(fresh_server):
+    with psycopg.connect(fresh_server.dsn) as first, psycopg.connect(fresh_server.dsn) as second:
+        first.execute("CREATE TABLE t (a INTEGER)")
+        first.commit()
+        first.execute("INSERT INTO t VALUES (1)")
+        # psycopg opens a transaction block before this query; it must not wait for the
+        # first connection's open write.
+        assert second.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+        first.commit()
+        second.commit()
+        assert second.execute("SELECT count(*) FROM t").fetchone()[0] == 1
