@@ -114,6 +114,10 @@ extension ClientConnection: AuthenticationExchange {
                     hint: "Close idle connections, or start the server with more room."))
         }
         handle = newHandle
+        // current_user, current_database() and pg_backend_pid() report the login.
+        session.userName = user
+        session.databaseName = databaseName
+        session.backendProcessID = processID
         let applicationName = parameters["application_name"] ?? ""
         if !applicationName.isEmpty { try? applySetting("application_name", applicationName) }
         for key in Self.resettableSettings { initialSettings[key] = settingValue(key) }

@@ -107,3 +107,11 @@ def test_psycopg2_reads_rows(server, expected):
         assert rows == [("release", expected["by_channel"]["release"])]
     finally:
         connection.close()
+
+
+def test_session_reports_the_login(server):
+    with psycopg.connect(server.dsn) as connection:
+        row = connection.execute("SELECT current_user, session_user, current_database()").fetchone()
+        backend = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+        assert row == ("analyst", "analyst", "teledb")
+        assert backend == connection.info.backend_pid
