@@ -16,7 +16,7 @@ enum ParameterDecoding {
     static func decode(_ bytes: ArraySlice<UInt8>?, format: Int16, typeOID: Int32, index: Int) throws -> Value {
         guard let bytes else { return .null }
         switch format {
-        case 0: return try decodeText(String(decoding: bytes, as: UTF8.self), typeOID: typeOID, index: index)
+        case 0: return try decodeText(try utf8Text(Array(bytes), index: index), typeOID: typeOID, index: index)
         case 1: return try decodeBinary(Array(bytes), typeOID: typeOID, index: index)
         default:
             throw TeleError(
@@ -83,20 +83,34 @@ enum ParameterDecoding {
         case PostgresType.timestamp, PostgresType.timestamptz:
             try requireLength(bytes, 8, typeOID: typeOID, index: index)
             return .timestamp(Int64(bitPattern: UInt64(bigEndianBytes: bytes)) &+ PostgresType.epochOffsetMicros)
-        case PostgresType.text, PostgresType.varchar, PostgresType.json:
-            return .string(String(decoding: bytes, as: UTF8.self))
-        case PostgresType.unspecified, PostgresType.unknown:
-            // The bytes could be any type's binary form, and the server infers parameter
-            // types only from casts in the text.
-            throw TeleError(
-                .featureNotSupported, "binary format for parameter $\(index + 1) needs a declared type",
-                hint: "Declare the parameter's type in the Parse message, write a cast such as $\(index + 1)::int, "
-                    + "or send the value in text format.")
+        case PostgresType.interval:
+            // PostgreSQL's binary interval: microseconds (8 bytes), days (4), months (4).
+            try requireLength(bytes, 16, typeOID: typeOID, index: index)
+            return .interval(
+                Interval(
+                    months: Int32(bitPattern: UInt32(bigEndianBytes: Array(bytes[12..<16]))),
+                    days: Int32(bitPattern: UInt32(bigEndianBytes: Array(bytes[8..<12]))),
+                    micros: Int64(bitPattern: UInt64(bigEndianBytes: bytes))))
+        case PostgresType.text, PostgresType.varchar, PostgresType.json, PostgresType.unspecified,
+            PostgresType.unknown:
+            // A parameter of no declared type was described as text, as PostgreSQL resolves
+            // one, so its binary form is the text's UTF-8 bytes.
+            return .string(try utf8Text(bytes, index: index))
         default:
             throw TeleError(
                 .featureNotSupported, "binary format for parameter $\(index + 1) of type OID \(typeOID) is not supported",
                 hint: "Send this parameter in text format, or as bool, int2, int4, int8, float4, float8, text, date or timestamp.")
         }
+    }
+
+    /// The bytes as text: valid UTF-8 without NUL, which PostgreSQL's text cannot hold.
+    private static func utf8Text(_ bytes: [UInt8], index: Int) throws -> String {
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+            throw TeleError(
+                SQLState("22021"), "invalid byte sequence for encoding \"UTF8\" in parameter $\(index + 1)",
+                hint: "Send text parameters as UTF-8 without NUL bytes.")
+        }
+        return text
     }
 
     private static func requireLength(_ bytes: [UInt8], _ length: Int, typeOID: Int32, index: Int) throws {

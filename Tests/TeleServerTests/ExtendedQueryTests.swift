@@ -293,15 +293,22 @@ import Testing
         }
     }
 
-    @Test func binaryParameterNeedsType() throws {
+    @Test func binaryParameterOfUnknownTypeIsText() throws {
         try withServer { server in
             let client = try server.client()
+            // Described as text, so its binary form is UTF-8: "héllo" arrives whole, while
+            // four bytes of an integer (with NUL bytes) are not text.
+            try client.parse("", "SELECT $1")
+            try client.bind(formats: [1], values: [Array("héllo".utf8)])
+            try client.execute()
+            try client.sync()
+            #expect(try client.readUntilReady().filter { $0.type == "D" }.map(\.textCells) == [["héllo"]])
             try client.parse("", "SELECT $1")
             try client.bind(formats: [1], values: [Encode.int32(2)])
             try client.sync()
             let messages = try client.readUntilReady()
             #expect(messages.types == "1EZ")
-            #expect(messages.first("E")?.fields["C"] == "0A000")
+            #expect(messages.first("E")?.fields["C"] == "22021")
         }
     }
 

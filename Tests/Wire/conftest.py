@@ -49,7 +49,8 @@ class Server:
             if match:
                 return int(match.group(1))
         self.process.kill()
-        raise RuntimeError("teledb serve did not start:\n" + "".join(self.log))
+        status = self.process.wait()
+        raise RuntimeError(f"teledb serve did not start (exit status {status}):\n" + "".join(self.log))
 
     @property
     def dsn(self):

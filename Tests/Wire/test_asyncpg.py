@@ -72,3 +72,18 @@ def test_statement_timeout_cancels(server):
             await connection.close()
 
     assert run(body()) == 5
+
+
+def test_binary_interval_and_untyped_text_parameters(server):
+    async def body():
+        connection = await asyncpg.connect(host="127.0.0.1", port=server.port, user="analyst", database="teledb")
+        try:
+            interval = await connection.fetchval("SELECT $1::interval", datetime.timedelta(days=1, hours=2))
+            text = await connection.fetchval("SELECT $1", "héllo")
+            return interval, text
+        finally:
+            await connection.close()
+
+    interval, text = run(body())
+    assert interval == datetime.timedelta(days=1, hours=2)
+    assert text == "héllo"
