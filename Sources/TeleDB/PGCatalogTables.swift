@@ -153,6 +153,12 @@ enum PGCatalogTables {
             ("oid", oid), ("opcmethod", oid), ("opcname", text), ("opcnamespace", oid), ("opcowner", oid),
             ("opcfamily", oid), ("opcintype", oid), ("opcdefault", bool), ("opckeytype", oid),
         ],
+        // Views over pg_class that tools such as DBeaver and pgAdmin list tables with.
+        "pg_tables": [
+            ("schemaname", text), ("tablename", text), ("tableowner", text), ("tablespace", text),
+            ("hasindexes", bool), ("hasrules", bool), ("hastriggers", bool), ("rowsecurity", bool),
+        ],
+        "pg_views": [("schemaname", text), ("viewname", text), ("viewowner", text), ("definition", text)],
         "pg_auth_members": [("oid", oid), ("roleid", oid), ("member", oid), ("grantor", oid), ("admin_option", bool)],
         "pg_foreign_table": [("ftrelid", oid), ("ftserver", oid), ("ftoptions", text)],
         "pg_partitioned_table": [
@@ -182,9 +188,30 @@ enum PGCatalogTables {
                 builder.append([.integer(oid), .string(name), .integer(PGCatalogIDs.superuser), .null, .null])
             }
         case "pg_stat_activity": appendActivity(to: &builder, snapshot: snapshot)
+        case "pg_tables", "pg_views": appendRelationViews(to: &builder, snapshot: snapshot)
         default: break
         }
         return builder.finish()
+    }
+
+    /// Rows of pg_tables or pg_views: every table or view with its schema's name, owned by the
+    /// superuser that every TeleDB login is.
+    private static func appendRelationViews(to builder: inout CatalogTableBuilder, snapshot: CatalogSnapshot) {
+        let owner = Value.string(snapshot.userName)
+        let schemas = Dictionary(PGCatalogIDs.namespaces.map { ($0.oid, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for relation in snapshot.relations {
+            let schema = Value.string(schemas[relation.namespace] ?? "public")
+            let name = String(relation.name.split(separator: ".").last ?? Substring(relation.name))
+            if builder.name == "pg_tables", relation.kind == "r" {
+                builder.append([
+                    schema, .string(name), owner, .null, .boolean(false), .boolean(false), .boolean(false),
+                    .boolean(false),
+                ])
+            } else if builder.name == "pg_views", relation.kind == "v" {
+                let definition = snapshot.base.view(relation.name).map { Value.string($0.sql) } ?? .null
+                builder.append([schema, .string(name), owner, definition])
+            }
+        }
     }
 
     private static func appendNamespaces(to builder: inout CatalogTableBuilder) {
