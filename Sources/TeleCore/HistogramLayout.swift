@@ -57,7 +57,7 @@ public struct HistogramLayout: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// A custom layout from ascending bounds: bucket 0 covers [0, first bound), each bound
+    /// Creates a custom layout from ascending bounds: bucket 0 covers [0, first bound), each bound
     /// starts a bucket, and the last bound's bucket has no upper bound. A leading 0 is the
     /// underflow bucket's own bound and is not repeated.
     ///

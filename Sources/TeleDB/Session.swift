@@ -18,9 +18,9 @@ public final class Session {
 
     /// True between BEGIN and COMMIT or ROLLBACK.
     var transactionOpen = false
-    /// The write transaction of the explicit transaction block, begun by its first write, so
-    /// a block that only reads never holds the database's one writer slot (other sessions'
-    /// BEGIN never waits for it, as in PostgreSQL).
+    /// The write transaction of the explicit transaction block, begun by its first write. A
+    /// block that only reads therefore never takes the database's one writer slot, so another
+    /// session's BEGIN does not wait for it, as in PostgreSQL.
     var transaction: WriteTransaction?
     /// Set when a statement failed inside an explicit transaction: like PostgreSQL, every
     /// later statement fails until ROLLBACK (or COMMIT, which then rolls back).

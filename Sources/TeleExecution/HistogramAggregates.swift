@@ -52,10 +52,9 @@ public enum HistogramAggregates {
         }
     }
 
-    /// Converts a sample to the integer Firefox records: rounded down and clamped to Int64.
+    /// Converts a sample to the integer Firefox records (rounded down). Returns nil for NaN,
+    /// infinities and values beyond 2^53, because no histogram range represents them exactly.
     @inline(__always)
-    /// The integer a sample counts as (rounded down, as Firefox records integers), or nil for
-    /// NaN, infinities and values beyond 2^53, which no histogram range can hold exactly.
     static func sampleValue(_ value: Double) -> Int64? {
         guard value.magnitude <= 9_007_199_254_740_992 else { return nil }
         return Int64(value.rounded(.down))

@@ -74,9 +74,9 @@ final class ExactPercentileState: AggregateState {
         return Vector.double(results, validity: maskFromSeen(seen))
     }
 
-    /// The percentile of a non-empty group, reordering `group` in place. Only the one or two
-    /// positions the answer needs are put in order (selection in expected linear time), not
-    /// the whole group; NaN sorts above every number, as in PostgreSQL.
+    /// Computes the percentile of a non-empty group and reorders `group` in place. Selection
+    /// orders only the one or two positions the result needs, in expected linear time. NaN
+    /// sorts above every number, as in PostgreSQL.
     static func percentile(of group: inout [Double], fraction: Double, continuous: Bool) -> Double {
         let count = group.count
         let lower: Int

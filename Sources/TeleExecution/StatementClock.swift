@@ -3,8 +3,8 @@
 // PostgreSQL returns the start time of the current transaction from these functions, so
 // every call in one statement, and in one BEGIN ... COMMIT block, returns the same value. The
 // caller that runs a statement installs that time for the current thread with
-// `StatementClock.run(at:_:)`; the date functions read it, and fall back to the system clock
-// when nothing is installed (plans run directly by tests, constant folding outside a session).
+// `StatementClock.run(at:_:)`, and the date functions read it. When nothing is installed (plans
+// run directly by tests, constant folding outside a session), they read the system clock.
 
 import Foundation
 

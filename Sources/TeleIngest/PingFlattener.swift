@@ -144,8 +144,8 @@ struct PingFlattener {
         boolean(settings.flatMap { document.member($0, "e10sEnabled") })
         string(settings.flatMap { document.member($0, "defaultSearchEngine") })
         string(environment.flatMap { document.path($0, "partner", "distributionId") })
-        // environment.profile.creationDate counts days since 1970-01-01, as DATE does; a day
-        // outside DATE's range is stored as NULL rather than as a date no query could print.
+        // environment.profile.creationDate counts days since 1970-01-01, as DATE does. A day
+        // outside DATE's range is stored as NULL, because no query could print it as a date.
         date(environment.flatMap { document.path($0, "profile", "creationDate") })
         for measurement in PingTables.simpleMeasurements {
             integer(measurements.flatMap { document.member($0, measurement.key) })

@@ -98,8 +98,8 @@ public struct MaterializedViewShape: Sendable {
         return shape
     }
 
-    /// The canonical texts of the GROUP BY expressions; a position (`GROUP BY 1`) stands
-    /// for that select-list item.
+    /// Returns the canonical texts of the GROUP BY expressions. A position (`GROUP BY 1`)
+    /// means that select-list item.
     private static func groupByKeys(_ core: SelectCore, qualifier: String) throws -> [String] {
         guard case .expressions(let expressions) = core.groupBy else {
             if case .all = core.groupBy { throw unsupported("GROUP BY ALL is not supported in a materialized view") }

@@ -29,8 +29,8 @@ public struct PlannedQuery {
 
 /// Plans queries against one snapshot. One planner may plan many statements.
 public final class Planner {
-    /// System tables no query may read. `teledb_users` holds the SCRAM verifiers, which an
-    /// attacker could attack offline; the facade reads it through storage, not through SQL.
+    /// System tables no query may read. `teledb_users` contains the SCRAM verifiers, which an
+    /// attacker could crack offline, so the facade reads it through storage, not through SQL.
     public static let secretTables: Set<String> = ["teledb_users"]
 
     public let snapshot: any Snapshot

@@ -48,7 +48,8 @@ extension ClientConnection {
         "application_name", "datestyle", "search_path", "statement_timeout", "timezone",
     ]
 
-    /// Tells whether `statement` returns rows, counting FETCH, which the session never sees.
+    /// Returns whether `statement` returns rows, including FETCH, which the server runs
+    /// without the session.
     static func returnsRows(_ statement: Statement) -> Bool {
         if case .fetch = statement { return true }
         return Session.returnsRows(statement)

@@ -278,8 +278,8 @@ extension ClientConnection {
         portal.cursor = ResultCursor(result: result, binary: binary)
     }
 
-    /// Whether the described column types still hold; a NULL type at Describe (a column of
-    /// bare NULL placeholders) matches any type.
+    /// Returns whether the result types still match those Describe reported. A NULL type at
+    /// Describe (a column of bare NULL placeholders) matches any type.
     private static func sameTypes(_ described: [DataType], _ actual: [DataType]) -> Bool {
         described.count == actual.count && zip(described, actual).allSatisfy { $0 == $1 || $0 == .null }
     }

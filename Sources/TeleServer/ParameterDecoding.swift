@@ -103,7 +103,8 @@ enum ParameterDecoding {
         }
     }
 
-    /// The bytes as text: valid UTF-8 without NUL, which PostgreSQL's text cannot hold.
+    /// Decodes the bytes as text. They must be valid UTF-8 without NUL bytes, because
+    /// PostgreSQL's text type cannot contain NUL.
     private static func utf8Text(_ bytes: [UInt8], index: Int) throws -> String {
         guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
             throw TeleError(

@@ -5,7 +5,7 @@
 // Data files never change after they are written (a commit writes new files), so a chunk
 // decoded once stays valid for as long as its file exists. Entries are keyed by the file
 // object, not its path, and leave the cache when the file object goes away, so a file
-// name used again later never returns old data. The cache holds at most a fixed number of
+// name used again later never returns old data. The cache keeps at most a fixed number of
 // bytes and evicts the least recently used chunks beyond that.
 
 import Synchronization

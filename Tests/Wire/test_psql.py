@@ -66,4 +66,5 @@ def test_describe_one_table(server):
 def test_list_databases_and_conninfo(server):
     assert "teledb" in psql(server, "-c", r"\l").stdout
     info = psql(server, "-c", r"\conninfo").stdout
-    assert "127.0.0.1" in info and str(server.port) in info
+    assert "127.0.0.1" in info
+    assert str(server.port) in info

@@ -1,5 +1,5 @@
-"""The real Firefox pings in ../shared, ingested and queried over the wire: the merged GC_MS
-histogram holds every sample the ping JSON holds."""
+"""The real Firefox pings, ingested and queried over the wire: the merged GC_MS histogram
+contains every sample of the ping JSON."""
 
 import json
 import subprocess

@@ -177,7 +177,7 @@ def test_statement_timeout_stops_writes_and_table_functions(fresh_server):
             connection.execute("SELECT count(*) FROM n, generate_series(1, 100000) b WHERE n.a < b.b")
 
 
-def test_second_transaction_block_does_not_wait_for_the_first(fresh_server):
+def test_reading_block_beside_open_write(fresh_server):
     with psycopg.connect(fresh_server.dsn) as first, psycopg.connect(fresh_server.dsn) as second:
         first.execute("CREATE TABLE t (a INTEGER)")
         first.commit()
