@@ -47,8 +47,10 @@ extension GroupIndex {
         nullsMatch: Bool, nextGroup: inout Int32, nullGroup: inout Int32, result: UnsafeMutableBufferPointer<Int32>,
         created: inout [Int]
     ) {
-        // -2 marks a code not resolved yet, because -1 is a valid answer (not found).
-        var groupOfCode = [Int32](repeating: -2, count: dictionary.count)
+        // Work on a local copy, so that the loop runs without exclusivity checks on the class.
+        var cache = stringCodeCache
+        stringCodeCache = DictionaryCodeCache()
+        cache.prepare(for: dictionary)
         let allValid = validity.allValid
         dictionary.bytes.withUnsafeBytes { bytes in
             for row in 0..<count {
@@ -63,7 +65,7 @@ extension GroupIndex {
                     continue
                 }
                 let code = Int(codes[row])
-                var group = groupOfCode[code]
+                var group = cache.values[code]
                 if group == -2 {
                     let entry = UnsafeRawBufferPointer(
                         rebasing: bytes[Int(dictionary.offsets[code])..<Int(dictionary.offsets[code + 1])])
@@ -78,11 +80,12 @@ extension GroupIndex {
                     } else {
                         group = stringKeys.find(entry, hash: hash)
                     }
-                    groupOfCode[code] = group
+                    if group >= 0 { cache.store(group, code: code) }
                 }
                 result[row] = group
             }
         }
+        stringCodeCache = cache
     }
 
     // MARK: several fixed-width keys
@@ -194,29 +197,35 @@ extension GroupIndex {
         _ codes: [Int32], _ dictionary: StringColumn, validity: ValidityMask, count: Int, insert: Bool, column: Int,
         nextId: inout Int32, result: UnsafeMutableBufferPointer<Int32>
     ) {
-        var idOfCode = [Int32](repeating: -2, count: dictionary.count)
+        var cache = internedCodeCaches[column]
+        internedCodeCaches[column] = DictionaryCodeCache()
+        var strings = internedStrings[column]
+        internedStrings[column] = StringKeyTable(capacity: 1)
+        cache.prepare(for: dictionary)
         let allValid = validity.allValid
         dictionary.bytes.withUnsafeBytes { bytes in
             for row in 0..<count {
                 if !allValid && !validity.isValid(row) { continue }
                 let code = Int(codes[row])
-                var id = idOfCode[code]
+                var id = cache.values[code]
                 if id == -2 {
                     let entry = UnsafeRawBufferPointer(
                         rebasing: bytes[Int(dictionary.offsets[code])..<Int(dictionary.offsets[code + 1])])
                     let hash = hashBytes(entry)
                     if insert {
-                        let found = internedStrings[column].findOrInsert(entry, hash: hash, newValue: nextId)
+                        let found = strings.findOrInsert(entry, hash: hash, newValue: nextId)
                         if found.inserted { nextId += 1 }
                         id = found.value
                     } else {
-                        id = internedStrings[column].find(entry, hash: hash)
+                        id = strings.find(entry, hash: hash)
                     }
-                    idOfCode[code] = id
+                    if id >= 0 { cache.store(id, code: code) }
                 }
                 result[row] = id
             }
         }
+        internedStrings[column] = strings
+        internedCodeCaches[column] = cache
     }
 }
 

@@ -37,11 +37,13 @@ final class GroupIndex {
 
     // The string path: strings to group ids.
     var stringKeys = StringKeyTable(capacity: 1)
+    var stringCodeCache = DictionaryCodeCache()
 
     // The fixed-width path: one string table of dense ids per key column (unused for columns
     // of other types), and the table of word rows.
     var internedStrings: [StringKeyTable] = []
     var fixedWidthKeys = FixedWidthKeyTable(columns: 0, capacity: 1)
+    var internedCodeCaches: [DictionaryCodeCache] = []
 
     // The byte-string path: the group of each slot, and each group's hash and encoded key.
     private var slots: [Int32] = []
@@ -65,6 +67,7 @@ final class GroupIndex {
         case .fixedWidth:
             internedStrings = keyTypes.map { StringKeyTable(capacity: $0.physical == .string ? capacity : 1) }
             fixedWidthKeys = FixedWidthKeyTable(columns: keyTypes.count, capacity: capacity)
+            internedCodeCaches = keyTypes.map { _ in DictionaryCodeCache() }
         case .encoded:
             slots = [Int32](repeating: -1, count: capacity)
         }

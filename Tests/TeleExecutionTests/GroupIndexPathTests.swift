@@ -62,7 +62,13 @@ func expectSameGroups(
         let count = keys[0].count
         let typedIds = typed.lookup(keys, count: count, insert: insert, nullsMatch: nullsMatch)
         let encodedIds = encoded.lookup(keys, count: count, insert: insert, nullsMatch: nullsMatch)
-        #expect(typedIds == encodedIds, "group ids of chunk \(number)", sourceLocation: sourceLocation)
+        // Report the first differing row instead of two arrays of thousands of ids.
+        let firstDifference = typedIds.indices.first { typedIds[$0] != encodedIds[$0] }
+        #expect(typedIds.count == encodedIds.count, "row count of chunk \(number)", sourceLocation: sourceLocation)
+        #expect(
+            firstDifference == nil,
+            "chunk \(number) row \(firstDifference ?? -1): typed \(firstDifference.map { typedIds[$0] } ?? -1), encoded \(firstDifference.map { encodedIds[$0] } ?? -1)",
+            sourceLocation: sourceLocation)
         #expect(typed.groupCount == encoded.groupCount, "group count after chunk \(number)", sourceLocation: sourceLocation)
     }
     #expect(keyTexts(typed) == keyTexts(encoded), "key values", sourceLocation: sourceLocation)
@@ -169,6 +175,47 @@ func expectSameGroups(
             #expect(typed.groupCount > 1024)
         }
         expectSameGroups(typed: typed, encoded: encoded, chunks: Array(chunks.suffix(4)), insert: false, nullsMatch: false)
+    }
+
+    @Test(arguments: [1, 2])
+    func sharedDictionaryChunksMatchEncoded(keyCount: Int) {
+        // Chunks sliced from one row group share their dictionary's buffers, which the typed
+        // paths cache per code. A second dictionary of the same size lists the entries in
+        // reverse order, so a cache that ignored the switch would map codes wrongly.
+        var random = SeededGenerator(seed: 40 + UInt64(keyCount))
+        let entries = (0..<3000).map { "client-\($0)-" + String(repeating: "x", count: $0 % 40) }
+        let forward = StringColumn(entries)
+        let reversed = StringColumn(entries.reversed())
+        func slice(_ dictionary: StringColumn) -> Vector {
+            let count = Int.random(in: 1...2048, using: &random)
+            let codes = (0..<count).map { _ in Int32.random(in: 0..<Int32(entries.count), using: &random) }
+            var validity = ValidityMask()
+            for row in 0..<count where Int.random(in: 0..<15, using: &random) == 0 {
+                validity.set(row, valid: false, count: count)
+            }
+            return Vector(
+                type: .varchar, storage: .dictionary(codes: codes, dictionary: dictionary), validity: validity,
+                count: count)
+        }
+        func chunk(_ dictionary: StringColumn) -> [Vector] {
+            let strings = slice(dictionary)
+            if keyCount == 1 { return [strings] }
+            let groups = (0..<strings.count).map { _ in Int64.random(in: 0..<3, using: &random) }
+            return [Vector.int64(groups), strings]
+        }
+        let types: [DataType] = keyCount == 1 ? [.varchar] : [.bigint, .varchar]
+        let typed = GroupIndex(keyTypes: types)
+        let encoded = GroupIndex(keyTypes: types, usesTypedPaths: false)
+
+        // Probe before any insert: the misses must not be remembered as misses.
+        let probes = (0..<3).map { _ in chunk(forward) }
+        expectSameGroups(typed: typed, encoded: encoded, chunks: probes, insert: false, nullsMatch: false)
+        #expect(typed.groupCount == 0)
+
+        let chunks = (0..<8).map { _ in chunk(forward) } + (0..<4).map { _ in chunk(reversed) }
+            + (0..<4).map { _ in chunk(forward) }
+        expectSameGroups(typed: typed, encoded: encoded, chunks: chunks)
+        expectSameGroups(typed: typed, encoded: encoded, chunks: probes, insert: false, nullsMatch: false)
     }
 
     @Test func doubleBooleanIntervalKeysMatchEncoded() {
