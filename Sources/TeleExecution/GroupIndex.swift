@@ -4,7 +4,9 @@
 //   - one integer-like key: a linear-probing table of Int64 keys stored in the slots;
 //   - one string key: a `StringKeyTable` whose values are the group ids; a dictionary-encoded
 //     chunk looks up each used dictionary entry once and maps rows through their codes;
-//   - several keys of integer, double, boolean, interval or string type: every column becomes
+//   - an integer and a string key (a DISTINCT aggregate's group and argument): both laid out
+//     in one byte key in a `StringKeyTable` (GroupIndex+PairKeys.swift);
+//   - other keys of integer, double, boolean, interval or string type: every column becomes
 //     one 64-bit word per row (strings through a per-column `StringKeyTable` of dense ids),
 //     and a `FixedWidthKeyTable` maps the word rows to group ids (GroupIndex+TypedKeys.swift);
 //   - anything else (histogram keys): rows encoded as byte strings (`EncodedKeys`) in a
@@ -19,6 +21,7 @@ final class GroupIndex {
     enum Path: Equatable {
         case int64
         case string
+        case integerAndString
         case fixedWidth
         case encoded
     }
@@ -38,6 +41,9 @@ final class GroupIndex {
     // The string path: strings to group ids.
     var stringKeys = StringKeyTable(capacity: 1)
     var stringCodeCache = DictionaryCodeCache()
+
+    // The (integer, string) path: combined keys to group ids.
+    var pairKeys = StringKeyTable(capacity: 1)
 
     // The fixed-width path: one string table of dense ids per key column (unused for columns
     // of other types), and the table of word rows.
@@ -64,6 +70,8 @@ final class GroupIndex {
             slotGroups = [Int32](repeating: -1, count: capacity)
         case .string:
             stringKeys = StringKeyTable(capacity: capacity)
+        case .integerAndString:
+            pairKeys = StringKeyTable(capacity: capacity)
         case .fixedWidth:
             internedStrings = keyTypes.map { StringKeyTable(capacity: $0.physical == .string ? capacity : 1) }
             fixedWidthKeys = FixedWidthKeyTable(columns: keyTypes.count, capacity: capacity)
@@ -76,6 +84,9 @@ final class GroupIndex {
     private static func choosePath(_ keyTypes: [DataType]) -> Path {
         if keyTypes.count == 1 && keyTypes[0].physical == .int64 { return .int64 }
         if keyTypes.count == 1 && keyTypes[0].physical == .string { return .string }
+        if keyTypes.count == 2 && keyTypes[0].physical == .int64 && keyTypes[1].physical == .string {
+            return .integerAndString
+        }
         // The NULL-flag word has one bit per column.
         let fixedWidthTypes: [PhysicalType] = [.int64, .double, .bool, .interval, .string]
         if !keyTypes.isEmpty && keyTypes.count <= 64 && keyTypes.allSatisfy({ fixedWidthTypes.contains($0.physical) }) {
@@ -93,6 +104,7 @@ final class GroupIndex {
         switch path {
         case .int64: return lookupInt64(keys[0], count: count, insert: insert, nullsMatch: nullsMatch)
         case .string: return lookupString(keys[0], count: count, insert: insert, nullsMatch: nullsMatch)
+        case .integerAndString: return lookupIntegerString(keys, count: count, insert: insert, nullsMatch: nullsMatch)
         case .fixedWidth: return lookupFixedWidth(keys, count: count, insert: insert, nullsMatch: nullsMatch)
         case .encoded: return lookupEncoded(keys, count: count, insert: insert, nullsMatch: nullsMatch)
         }

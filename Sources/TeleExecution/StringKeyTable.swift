@@ -1,9 +1,11 @@
 // A hash table from byte strings to Int32 values, for GROUP BY, DISTINCT and join keys.
 //
-// Every distinct string is copied once into one byte arena, with its 64-bit hash and its
-// value. The open-addressing slots hold the entry number in their low 32 bits and the high
-// 32 bits of the hash in their high bits, so a probe rejects most other entries without
-// reading the arena, and compares lengths, then bytes, only when the tags agree.
+// Every distinct string is copied once into one byte arena as a record: its value (4 bytes),
+// its length (4 bytes), then its bytes. An open-addressing slot holds the record's offset in
+// its low 40 bits and the top 24 bits of the string's hash above them, so a probe rejects
+// most other strings without touching the arena, and a match reads one record: the length,
+// then the bytes. Keeping no per-entry side arrays saves a cache miss per probe on large
+// tables. Growing rehashes the records in arena order.
 
 import TeleCore
 
@@ -14,92 +16,99 @@ import TeleCore
 #endif
 
 struct StringKeyTable {
-    /// Linear-probing slots: 0 marks an empty slot, otherwise hash tag | (entry + 1).
+    private static let tagMask: UInt64 = 0xFFFF_FF00_0000_0000
+    private static let offsetMask: UInt64 = 0x0000_00FF_FFFF_FFFF
+    private static let headerSize = 8
+
+    /// Linear-probing slots: 0 marks an empty slot, otherwise hash tag | (record offset + 1).
     private var slots: [UInt64]
-    private var hashes: [UInt64] = []
     private var arena: [UInt8] = []
-    /// Entry i is `arena[offsets[i] ..< offsets[i + 1]]`.
-    private var offsets: [Int] = [0]
-    /// The value stored with each entry (a group id or a dense string id).
-    private(set) var values: [Int32] = []
+    private(set) var count = 0
 
     init(capacity: Int = 1024) {
         slots = [UInt64](repeating: 0, count: capacity)
     }
 
-    var count: Int { values.count }
-
     /// Returns the value of `key`, or -1 when the table does not contain it.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int32 {
-        let entry = findEntry(key, hash: hash)
-        return entry < 0 ? -1 : values[entry]
+        let mask = slots.count - 1
+        let tag = hash & Self.tagMask
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return -1 }
+            if stored & Self.tagMask == tag {
+                let record = Int(truncatingIfNeeded: stored & Self.offsetMask) - 1
+                if let value = value(at: record, ifEqualTo: key) { return value }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// Returns the value of `key`, adding it with `newValue` first when the table lacks it.
-    /// `inserted` tells the caller whether `newValue` was used.
+    /// `inserted` is true when the key was added with `newValue`.
     @inline(__always)
     mutating func findOrInsert(_ key: UnsafeRawBufferPointer, hash: UInt64, newValue: Int32) -> (
         value: Int32, inserted: Bool
     ) {
         let mask = slots.count - 1
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let tag = hash & Self.tagMask
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let stored = slots[slot]
             if stored == 0 {
-                slots[slot] = tag | UInt64(values.count + 1)
-                hashes.append(hash)
-                arena.append(contentsOf: key)
-                offsets.append(arena.count)
-                values.append(newValue)
-                if values.count * 2 > slots.count { grow() }
+                slots[slot] = tag | UInt64(appendRecord(key, value: newValue) + 1)
+                count += 1
+                if count * 2 > slots.count { grow() }
                 return (newValue, true)
             }
-            if stored & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
-                if entryEquals(entry, key) { return (values[entry], false) }
+            if stored & Self.tagMask == tag {
+                let record = Int(truncatingIfNeeded: stored & Self.offsetMask) - 1
+                if let value = value(at: record, ifEqualTo: key) { return (value, false) }
             }
             slot = (slot + 1) & mask
         }
     }
 
+    /// Appends a record and returns its offset.
+    private mutating func appendRecord(_ key: UnsafeRawBufferPointer, value: Int32) -> Int {
+        let record = arena.count
+        precondition(UInt64(record) < Self.offsetMask, "string key arena past 2^40 bytes")
+        withUnsafeBytes(of: value) { arena.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(key.count)) { arena.append(contentsOf: $0) }
+        arena.append(contentsOf: key)
+        return record
+    }
+
     @inline(__always)
-    private func findEntry(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
-        let mask = slots.count - 1
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { return -1 }
-            if stored & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
-                if entryEquals(entry, key) { return entry }
+    private func value(at record: Int, ifEqualTo key: UnsafeRawBufferPointer) -> Int32? {
+        arena.withUnsafeBytes { stored in
+            let length = Int(stored.loadUnaligned(fromByteOffset: record + 4, as: UInt32.self))
+            guard length == key.count else { return nil }
+            if length > 0 && memcmp(stored.baseAddress! + record + Self.headerSize, key.baseAddress!, length) != 0 {
+                return nil
             }
-            slot = (slot + 1) & mask
+            return stored.loadUnaligned(fromByteOffset: record, as: Int32.self)
         }
     }
 
-    @inline(__always)
-    private func entryEquals(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = offsets[entry]
-        guard offsets[entry + 1] - start == key.count else { return false }
-        if key.isEmpty { return true }
-        return arena.withUnsafeBytes { stored in
-            memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
-        }
-    }
-
-    /// Doubles the slots and places every entry again from its stored hash.
+    /// Doubles the slots and places every record again, hashing its bytes anew.
     private mutating func grow() {
         let capacity = slots.count * 2
         var newSlots = [UInt64](repeating: 0, count: capacity)
         let mask = capacity - 1
-        for entry in 0..<hashes.count {
-            let hash = hashes[entry]
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while newSlots[slot] != 0 { slot = (slot + 1) & mask }
-            newSlots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
+        arena.withUnsafeBytes { stored in
+            var record = 0
+            while record < stored.count {
+                let length = Int(stored.loadUnaligned(fromByteOffset: record + 4, as: UInt32.self))
+                let start = record + Self.headerSize
+                let hash = hashBytes(UnsafeRawBufferPointer(rebasing: stored[start..<(start + length)]))
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while newSlots[slot] != 0 { slot = (slot + 1) & mask }
+                newSlots[slot] = (hash & Self.tagMask) | UInt64(record + 1)
+                record = start + length
+            }
         }
         slots = newSlots
     }

@@ -77,7 +77,8 @@ func expectSameGroups(
 @Suite struct GroupIndexPathTests {
     @Test func stringPathIsChosen() {
         #expect(GroupIndex(keyTypes: [.varchar]).path == .string)
-        #expect(GroupIndex(keyTypes: [.bigint, .varchar]).path == .fixedWidth)
+        #expect(GroupIndex(keyTypes: [.bigint, .varchar]).path == .integerAndString)
+        #expect(GroupIndex(keyTypes: [.varchar, .bigint]).path == .fixedWidth)
         #expect(GroupIndex(keyTypes: [.varchar, .varchar, .varchar]).path == .fixedWidth)
         #expect(GroupIndex(keyTypes: [.bigint]).path == .int64)
         #expect(GroupIndex(keyTypes: [.varchar], usesTypedPaths: false).path == .encoded)
@@ -175,6 +176,13 @@ func expectSameGroups(
             #expect(typed.groupCount > 1024)
         }
         expectSameGroups(typed: typed, encoded: encoded, chunks: Array(chunks.suffix(4)), insert: false, nullsMatch: false)
+
+        // The same keys in the other order take the fixed-width path.
+        let swappedTypes: [DataType] = [.varchar, .bigint]
+        let swapped = GroupIndex(keyTypes: swappedTypes)
+        let swappedEncoded = GroupIndex(keyTypes: swappedTypes, usesTypedPaths: false)
+        #expect(swapped.path == .fixedWidth)
+        expectSameGroups(typed: swapped, encoded: swappedEncoded, chunks: chunks.map { [$0[1], $0[0]] })
     }
 
     @Test(arguments: [1, 2])

@@ -1,0 +1,78 @@
+// The (integer, string) path of `GroupIndex`, the key shape of a DISTINCT aggregate: the
+// group id (BIGINT) and the argument (a string such as a client id).
+//
+// Each row's key is laid out in a scratch buffer as the integer (8 bytes), a NULL-flag byte
+// and the string's bytes, then looked up in one `StringKeyTable` whose values are group ids.
+// One table lookup per row replaces the fixed-width path's two (a string id, then the word
+// row), which matters once the keys outgrow the caches.
+
+import TeleCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension GroupIndex {
+    func lookupIntegerString(_ keys: [Vector], count: Int, insert: Bool, nullsMatch: Bool) -> [Int32] {
+        let integers = expandedInt64(keys[0], count: count)
+        let integerValidity = keys[0].expandedValidity()
+        let flatStrings = keys[1].flatVector()
+        guard case .string(let strings) = flatStrings.storage else {
+            preconditionFailure("a string key vector has string storage")
+        }
+        let stringValidity = flatStrings.validity
+        var maxLength = 0
+        for row in 0..<count { maxLength = max(maxLength, strings.length(row)) }
+
+        var result = [Int32](repeating: -1, count: count)
+        var created: [Int] = []
+        var nextGroup = Int32(groupCount)
+        // Work on a local table, so that the loop runs without exclusivity checks on the class.
+        var table = pairKeys
+        pairKeys = StringKeyTable(capacity: 1)
+        var scratch = [UInt8](repeating: 0, count: 9 + maxLength)
+        scratch.withUnsafeMutableBytes { scratch in
+            strings.bytes.withUnsafeBytes { bytes in
+                strings.offsets.withUnsafeBufferPointer { offsets in
+                    for row in 0..<count {
+                        let integerValid = integerValidity.isValid(row)
+                        let stringValid = stringValidity.isValid(row)
+                        if !nullsMatch && !(integerValid && stringValid) { continue }
+
+                        // NULL parts store 0 and no bytes, and the flag byte tells them apart
+                        // from a 0 or an empty string.
+                        scratch.storeBytes(of: integerValid ? integers[row] : 0, toByteOffset: 0, as: Int64.self)
+                        scratch[8] = (integerValid ? 0 : 1) | (stringValid ? 0 : 2)
+                        var length = 0
+                        if stringValid {
+                            let start = Int(offsets[row])
+                            length = Int(offsets[row + 1]) - start
+                            if length > 0 { memcpy(scratch.baseAddress! + 9, bytes.baseAddress! + start, length) }
+                        }
+                        let key = UnsafeRawBufferPointer(rebasing: scratch[0..<(9 + length)])
+                        let hash = hashBytes(key)
+                        if insert {
+                            let found = table.findOrInsert(key, hash: hash, newValue: nextGroup)
+                            if found.inserted {
+                                nextGroup += 1
+                                created.append(row)
+                            }
+                            result[row] = found.value
+                        } else {
+                            result[row] = table.find(key, hash: hash)
+                        }
+                    }
+                }
+            }
+        }
+        pairKeys = table
+        for row in created {
+            keyColumns[0].append(keys[0], row: row)
+            keyColumns[1].append(keys[1], row: row)
+        }
+        groupCount = Int(nextGroup)
+        return result
+    }
+}
