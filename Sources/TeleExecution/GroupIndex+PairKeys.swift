@@ -27,7 +27,6 @@ extension GroupIndex {
         for row in 0..<count { maxLength = max(maxLength, strings.length(row)) }
 
         var result = [Int32](repeating: -1, count: count)
-        var created: [Int] = []
         var nextGroup = Int32(groupCount)
         // Work on a local table, so that the loop runs without exclusivity checks on the class.
         var table = pairKeys
@@ -55,10 +54,7 @@ extension GroupIndex {
                         let hash = hashBytes(key)
                         if insert {
                             let found = table.findOrInsert(key, hash: hash, newValue: nextGroup)
-                            if found.inserted {
-                                nextGroup += 1
-                                created.append(row)
-                            }
+                            if found.inserted { nextGroup += 1 }
                             result[row] = found.value
                         } else {
                             result[row] = table.find(key, hash: hash)
@@ -68,11 +64,29 @@ extension GroupIndex {
             }
         }
         pairKeys = table
-        for row in created {
-            keyColumns[0].append(keys[0], row: row)
-            keyColumns[1].append(keys[1], row: row)
-        }
         groupCount = Int(nextGroup)
         return result
+    }
+
+    /// Rebuilds the key vectors from the table's keys, which are stored in group id order.
+    func integerStringKeyVectors() -> [Vector] {
+        var integers: [Int64] = []
+        var integerValidity = ValidityMask()
+        var strings = StringColumn()
+        var stringValidity = ValidityMask()
+        integers.reserveCapacity(groupCount)
+        strings.offsets.reserveCapacity(groupCount + 1)
+        pairKeys.forEachEntry { _, key in
+            let row = integers.count
+            let flags = key[8]
+            integers.append(key.loadUnaligned(fromByteOffset: 0, as: Int64.self))
+            strings.append(bytes: UnsafeBufferPointer(rebasing: key.bindMemory(to: UInt8.self)[9...]))
+            if flags & 1 != 0 { integerValidity.set(row, valid: false, count: groupCount) }
+            if flags & 2 != 0 { stringValidity.set(row, valid: false, count: groupCount) }
+        }
+        return [
+            Vector(type: keyTypes[0], storage: .int64(integers), validity: integerValidity, count: integers.count),
+            Vector(type: keyTypes[1], storage: .string(strings), validity: stringValidity, count: strings.count),
+        ]
     }
 }

@@ -35,9 +35,28 @@ extension GroupIndex {
             }
         }
         nullGroup = nullGroupId
-        for row in created { keyColumns[0].append(key, row: row) }
         groupCount = Int(nextGroup)
         return result
+    }
+
+    /// Rebuilds the key vector from the table's strings, which are stored in group id order
+    /// with only the NULL group missing.
+    func stringKeyVector() -> Vector {
+        var strings = StringColumn()
+        var validity = ValidityMask()
+        strings.offsets.reserveCapacity(groupCount + 1)
+        stringKeys.forEachEntry { _, key in
+            if strings.count == Int(nullGroup) {
+                strings.appendEmpty()
+                validity.set(Int(nullGroup), valid: false, count: groupCount)
+            }
+            strings.append(bytes: key.bindMemory(to: UInt8.self))
+        }
+        if strings.count == Int(nullGroup) {
+            strings.appendEmpty()
+            validity.set(Int(nullGroup), valid: false, count: groupCount)
+        }
+        return Vector(type: keyTypes[0], storage: .string(strings), validity: validity, count: strings.count)
     }
 
     /// Maps the rows of a dictionary-encoded key to groups, resolving each code at its first

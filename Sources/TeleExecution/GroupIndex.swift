@@ -29,7 +29,8 @@ final class GroupIndex {
     let keyTypes: [DataType]
     let path: Path
     var groupCount = 0
-    /// The key values of each group, in group id order.
+    /// The key values of each group, in group id order, on the paths whose tables do not
+    /// store the keys as they came.
     var keyColumns: [VectorAccumulator]
     /// The group of NULL keys on the one-key paths, or -1 before any NULL key.
     var nullGroup: Int32 = -1
@@ -96,7 +97,13 @@ final class GroupIndex {
     }
 
     /// Returns the key values of every group, one vector per key column.
-    func keyVectors() -> [Vector] { keyColumns.map { $0.finish() } }
+    func keyVectors() -> [Vector] {
+        switch path {
+        case .string: return [stringKeyVector()]
+        case .integerAndString: return integerStringKeyVectors()
+        case .int64, .fixedWidth, .encoded: return keyColumns.map { $0.finish() }
+        }
+    }
 
     /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,
     /// otherwise they get -1. With `nullsMatch` false, a row with a NULL key gets -1 (joins).

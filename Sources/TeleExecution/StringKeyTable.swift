@@ -93,6 +93,20 @@ struct StringKeyTable {
         }
     }
 
+    /// Calls `body` with the value and the bytes of every string, in insertion order.
+    func forEachEntry(_ body: (Int32, UnsafeRawBufferPointer) -> Void) {
+        arena.withUnsafeBytes { stored in
+            var record = 0
+            while record < stored.count {
+                let value = stored.loadUnaligned(fromByteOffset: record, as: Int32.self)
+                let length = Int(stored.loadUnaligned(fromByteOffset: record + 4, as: UInt32.self))
+                let start = record + Self.headerSize
+                body(value, UnsafeRawBufferPointer(rebasing: stored[start..<(start + length)]))
+                record = start + length
+            }
+        }
+    }
+
     /// Doubles the slots and places every record again, hashing its bytes anew.
     private mutating func grow() {
         let capacity = slots.count * 2
