@@ -105,6 +105,13 @@ final class GroupIndex {
         }
     }
 
+    /// Prepares the index for lookups without insert (a join's probe side), once its keys
+    /// are in: a large one-string-key index builds a Bloom filter, because most probe rows of
+    /// a selective join miss and the filter rejects them without reading the table.
+    func prepareForProbing() {
+        if path == .string && stringKeys.count >= 16_384 { stringKeys.buildFilter() }
+    }
+
     /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,
     /// otherwise they get -1. With `nullsMatch` false, a row with a NULL key gets -1 (joins).
     func lookup(_ keys: [Vector], count: Int, insert: Bool, nullsMatch: Bool = true) -> [Int32] {

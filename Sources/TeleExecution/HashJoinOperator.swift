@@ -67,6 +67,7 @@ public final class HashJoinOperator: PhysicalOperator {
         buildRows = try MaterializedRows(draining: build).chunk
         let keys = try buildKeys.map { try ExpressionEvaluator.evaluate($0, on: buildRows) }
         let groups = index.lookup(keys, count: buildRows.count, insert: true, nullsMatch: false)
+        index.prepareForProbing()
         firstRow = [Int32](repeating: -1, count: index.groupCount)
         nextRow = [Int32](repeating: -1, count: buildRows.count)
         // Insert in reverse so that each chain lists build rows in input order.

@@ -226,6 +226,34 @@ func expectSameGroups(
         expectSameGroups(typed: typed, encoded: encoded, chunks: probes, insert: false, nullsMatch: false)
     }
 
+    @Test func probeFilterKeepsEveryMatch() {
+        // Enough keys for prepareForProbing to build the Bloom filter, then probes that mix
+        // stored and absent keys. Keys inserted after the filter must still be found.
+        var random = SeededGenerator(seed: 77)
+        func chunk(_ range: Range<Int>, count: Int) -> [Vector] {
+            let values: [String?] = (0..<count).map { _ in
+                Int.random(in: 0..<20, using: &random) == 0
+                    ? nil : "document-\(Int.random(in: range, using: &random))-0123456789abcdef"
+            }
+            return [stringVector(values, shape: .flat)]
+        }
+        let typed = GroupIndex(keyTypes: [.varchar])
+        let encoded = GroupIndex(keyTypes: [.varchar], usesTypedPaths: false)
+        let build = (0..<20).map { _ in chunk(0..<30_000, count: 2048) }
+        expectSameGroups(typed: typed, encoded: encoded, chunks: build, nullsMatch: false)
+        #expect(typed.groupCount >= 16_384)
+        typed.prepareForProbing()
+
+        let probes = (0..<10).map { _ in chunk(0..<60_000, count: 2048) }
+        expectSameGroups(typed: typed, encoded: encoded, chunks: probes, insert: false, nullsMatch: false)
+        let found = probes.map { typed.lookup($0, count: 2048, insert: false, nullsMatch: false).filter { $0 >= 0 }.count }
+        #expect(found.allSatisfy { $0 > 0 })
+
+        let later = (0..<3).map { _ in chunk(30_000..<40_000, count: 2048) }
+        expectSameGroups(typed: typed, encoded: encoded, chunks: later)
+        expectSameGroups(typed: typed, encoded: encoded, chunks: later, insert: false, nullsMatch: false)
+    }
+
     @Test func doubleBooleanIntervalKeysMatchEncoded() {
         var random = SeededGenerator(seed: 3)
         let specialDoubles: [Double] = [0, -0.0, .nan, -.nan, .infinity, 1.5, -2.25]
