@@ -32,17 +32,18 @@ extension GroupIndex {
         var table = pairKeys
         pairKeys = StringKeyTable(capacity: 1)
         var scratch = [UInt8](repeating: 0, count: 9 + maxLength)
+        var hashes = [UInt64](repeating: 0, count: count)
         scratch.withUnsafeMutableBytes { scratch in
             strings.bytes.withUnsafeBytes { bytes in
                 strings.offsets.withUnsafeBufferPointer { offsets in
-                    for row in 0..<count {
+                    /// Lays out row `row`'s key in `scratch` and returns it.
+                    func key(_ row: Int) -> UnsafeRawBufferPointer {
                         let integerValid = integerValidity.isValid(row)
                         let stringValid = stringValidity.isValid(row)
-                        if !nullsMatch && !(integerValid && stringValid) { continue }
-
                         // NULL parts store 0 and no bytes, and the flag byte tells them apart
                         // from a 0 or an empty string.
-                        scratch.storeBytes(of: integerValid ? integers[row] : 0, toByteOffset: 0, as: Int64.self)
+                        scratch.storeBytes(
+                            of: integerValid ? integers[row] : 0, toByteOffset: 0, as: Int64.self)
                         scratch[8] = (integerValid ? 0 : 1) | (stringValid ? 0 : 2)
                         var length = 0
                         if stringValid {
@@ -50,14 +51,27 @@ extension GroupIndex {
                             length = Int(offsets[row + 1]) - start
                             if length > 0 { memcpy(scratch.baseAddress! + 9, bytes.baseAddress! + start, length) }
                         }
-                        let key = UnsafeRawBufferPointer(rebasing: scratch[0..<(9 + length)])
-                        let hash = hashBytes(key)
-                        if insert {
-                            let found = table.findOrInsert(key, hash: hash, newValue: nextGroup)
-                            if found.inserted { nextGroup += 1 }
-                            result[row] = found.value
-                        } else {
-                            result[row] = table.find(key, hash: hash)
+                        return UnsafeRawBufferPointer(rebasing: scratch[0..<(9 + length)])
+                    }
+
+                    // First hash every row and bring the table's lines into the cache, then probe.
+                    hashes.withUnsafeMutableBufferPointer { hashes in
+                        for row in 0..<count { hashes[row] = hashBytes(key(row)) }
+                    }
+                    hashes.withUnsafeBufferPointer { table.touch($0) }
+                    result.withUnsafeMutableBufferPointer { result in
+                        for row in 0..<count {
+                            if !nullsMatch && !(integerValidity.isValid(row) && stringValidity.isValid(row)) {
+                                continue
+                            }
+                            let rowKey = key(row)
+                            if insert {
+                                let found = table.findOrInsert(rowKey, hash: hashes[row], newValue: nextGroup)
+                                if found.inserted { nextGroup += 1 }
+                                result[row] = found.value
+                            } else {
+                                result[row] = table.find(rowKey, hash: hashes[row])
+                            }
                         }
                     }
                 }
@@ -85,8 +99,12 @@ extension GroupIndex {
             if flags & 2 != 0 { stringValidity.set(row, valid: false, count: groupCount) }
         }
         return [
-            Vector(type: keyTypes[0], storage: .int64(integers), validity: integerValidity, count: integers.count),
-            Vector(type: keyTypes[1], storage: .string(strings), validity: stringValidity, count: strings.count),
+            Vector(
+                type: keyTypes[0], storage: .int64(integers), validity: integerValidity,
+                count: integers.count),
+            Vector(
+                type: keyTypes[1], storage: .string(strings), validity: stringValidity, count: strings.count
+            ),
         ]
     }
 }

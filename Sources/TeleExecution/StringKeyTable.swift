@@ -27,6 +27,8 @@ struct StringKeyTable {
     /// A blocked Bloom filter of the stored strings' hashes, empty until `buildFilter()`, so
     /// that `find` can reject most absent strings without reading the large slot array.
     private var filter: [UInt64] = []
+    /// The combined words that `touch` read, stored so that the optimizer keeps its loads.
+    private var touchedWords: UInt64 = 0
 
     init(capacity: Int = 1024) {
         slots = [UInt64](repeating: 0, count: capacity)
@@ -74,6 +76,39 @@ struct StringKeyTable {
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Reads the slot, and the record behind a slot whose tag matches, of every hash, so that
+    /// the lookups that follow find them in the cache.
+    ///
+    /// The reads of different rows do not depend on each other, so the processor overlaps
+    /// their cache misses, where a lookup loop waits for each in turn because of its
+    /// branches. On a large table this hides most of the memory latency.
+    mutating func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
+        guard slots.count >= 16_384 else { return }
+        let mask = slots.count - 1
+        var combined: UInt64 = 0
+        slots.withUnsafeBufferPointer { slots in
+            arena.withUnsafeBytes { stored in
+                for hash in hashes {
+                    let slotWord = slots[Int(truncatingIfNeeded: hash) & mask]
+                    // Without a branch: an empty or foreign slot reads the arena's first byte.
+                    let matches = slotWord != 0 && (slotWord ^ hash) & Self.tagMask == 0
+                    let record = Int(truncatingIfNeeded: slotWord & Self.offsetMask) &- 1
+                    let offset = matches ? record &+ 4 : 0
+                    combined ^= slotWord
+                    if !stored.isEmpty { combined ^= UInt64(stored[offset]) }
+                }
+            }
+        }
+        if !filter.isEmpty {
+            filter.withUnsafeBufferPointer { filter in
+                for hash in hashes {
+                    combined ^= filter[Int(truncatingIfNeeded: Self.filterBits(hash).word) & (filter.count - 1)]
+                }
+            }
+        }
+        touchedWords ^= combined
     }
 
     /// Builds the Bloom filter over the strings stored so far. Later inserts keep it current.
@@ -181,8 +216,17 @@ extension StringKeyTable {
         nullValue: UnsafeMutablePointer<Int32>?, result: UnsafeMutableBufferPointer<Int32>, created: inout [Int]
     ) {
         let allValid = validity.allValid
+        var hashes = [UInt64](repeating: 0, count: count)
         column.bytes.withUnsafeBytes { bytes in
             column.offsets.withUnsafeBufferPointer { offsets in
+                // First hash every row and bring the table's lines into the cache, then probe.
+                hashes.withUnsafeMutableBufferPointer { hashes in
+                    for row in 0..<count {
+                        let start = Int(offsets[row])
+                        hashes[row] = hashBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<Int(offsets[row + 1])]))
+                    }
+                }
+                hashes.withUnsafeBufferPointer { touch($0) }
                 for row in 0..<count {
                     if !allValid && !validity.isValid(row) {
                         guard let nullValue else {
@@ -199,7 +243,7 @@ extension StringKeyTable {
                     }
                     let start = Int(offsets[row])
                     let key = UnsafeRawBufferPointer(rebasing: bytes[start..<Int(offsets[row + 1])])
-                    let hash = hashBytes(key)
+                    let hash = hashes[row]
                     if insert {
                         let found = findOrInsert(key, hash: hash, newValue: nextValue)
                         if found.inserted {
