@@ -88,23 +88,27 @@ struct StringKeyTable {
         guard slots.count >= 16_384 else { return }
         let mask = slots.count - 1
         var combined: UInt64 = 0
-        slots.withUnsafeBufferPointer { slots in
-            arena.withUnsafeBytes { stored in
-                for hash in hashes {
-                    let slotWord = slots[Int(truncatingIfNeeded: hash) & mask]
-                    // Without a branch: an empty or foreign slot reads the arena's first byte.
-                    let matches = slotWord != 0 && (slotWord ^ hash) & Self.tagMask == 0
-                    let record = Int(truncatingIfNeeded: slotWord & Self.offsetMask) &- 1
-                    let offset = matches ? record &+ 4 : 0
-                    combined ^= slotWord
-                    if !stored.isEmpty { combined ^= UInt64(stored[offset]) }
-                }
-            }
-        }
-        if !filter.isEmpty {
-            filter.withUnsafeBufferPointer { filter in
-                for hash in hashes {
-                    combined ^= filter[Int(truncatingIfNeeded: Self.filterBits(hash).word) & (filter.count - 1)]
+        let usesFilter = !filter.isEmpty
+        filter.withUnsafeBufferPointer { filter in
+            slots.withUnsafeBufferPointer { slots in
+                arena.withUnsafeBytes { stored in
+                    for hash in hashes {
+                        // A row that the filter rejects reads slot 0 instead, without a branch,
+                        // so that probes of a selective join touch only the lines they will use.
+                        var slotHash = hash
+                        if usesFilter {
+                            let (word, bits) = Self.filterBits(hash)
+                            let passes = filter[Int(truncatingIfNeeded: word) & (filter.count - 1)] & bits == bits
+                            slotHash &= 0 &- UInt64(passes ? 1 : 0)
+                        }
+                        let slotWord = slots[Int(truncatingIfNeeded: slotHash) & mask]
+                        // An empty or foreign slot reads the arena's first byte instead.
+                        let matches = slotWord != 0 && (slotWord ^ hash) & Self.tagMask == 0
+                        let record = Int(truncatingIfNeeded: slotWord & Self.offsetMask) &- 1
+                        let offset = matches ? record &+ 4 : 0
+                        combined ^= slotWord
+                        if !stored.isEmpty { combined ^= UInt64(stored[offset]) }
+                    }
                 }
             }
         }
