@@ -2,8 +2,8 @@
 Markdown report between the markers in Docs/benchmarks.md.
 
 Bench/run.sh builds TeleDB, makes the virtual environment and the data, then calls this
-script. TeleDB runs its queries in one long-lived `teledb DB --mode csv` process that reads
-statements from a pipe, so process start does not count. Each peer runs in its own Python
+script. TeleDB runs its queries in a long-lived `teledb DB --mode csv` process per thread
+setting (`SET threads = N`) that reads statements from a pipe, so process start does not count. Each peer runs in its own Python
 process per thread setting (see peer_engine.py).
 """
 
@@ -111,15 +111,21 @@ class TeleDBProcess:
         self.errors.close()
 
 
-def run_teledb(arguments, queries):
+def load_teledb(arguments):
     store = os.path.join(arguments.store, "teledb")
     database = os.path.join(store, "bench.tdb")
     shutil.rmtree(store, ignore_errors=True)
     os.makedirs(store)
     seconds, load_peak, _ = run_measured([arguments.teledb, database, "-c", teledb_load_sql(arguments.data)])
-    figures = {"load_seconds": seconds, "disk_bytes": peer_engine.directory_size(database), "load_peak_mb": load_peak}
+    return {"load_seconds": seconds, "disk_bytes": peer_engine.directory_size(database), "load_peak_mb": load_peak}
 
-    process = TeleDBProcess(arguments.teledb, database, os.path.join(store, "errors.log"))
+
+def run_teledb(arguments, queries, threads):
+    """Time every query in a fresh `teledb` process allowed `threads` threads per query."""
+    store = os.path.join(arguments.store, "teledb")
+    process = TeleDBProcess(arguments.teledb, os.path.join(store, "bench.tdb"),
+                            os.path.join(store, f"errors-{threads}.log"))
+    process.execute(f"SET threads = {threads}")
     results = {}
     for query in queries:
         try:
@@ -134,9 +140,8 @@ def run_teledb(arguments, queries):
         except RuntimeError as error:
             print(f"teledb: query {query['name']} failed: {error}", file=sys.stderr)
             results[query["name"]] = {"error": str(error)}
-    figures["query_peak_mb"] = process.peak_memory_mb()
+    figures = {"queries": results, "query_peak_mb": process.peak_memory_mb()}
     process.close()
-    figures["queries"] = results
     return figures
 
 
@@ -205,7 +210,7 @@ def time_table(queries, results, threads_label, peers, mode):
     times = {engine: [] for engine in ["teledb"] + peers}
     for query in queries:
         name = query["name"]
-        teledb = results["teledb"]["queries"].get(name)
+        teledb = results["teledb"][mode]["queries"].get(name)
         row = [f"{name[:2]} {query['title']}", seconds_text(teledb)]
         cells, checks = [], []
         for peer in peers:
@@ -242,15 +247,14 @@ def time_table(queries, results, threads_label, peers, mode):
     telemetry = [query["name"] for query in queries if query["telemetry"]]
     telemetry_row = [f"geometric mean, telemetry queries ({', '.join(name[:2] for name in telemetry)})"]
     for engine in ["teledb"] + peers:
-        chosen = [results["teledb"]["queries"].get(name) if engine == "teledb" else results[engine][mode]["queries"].get(name)
-                  for name in telemetry]
+        chosen = [results[engine][mode]["queries"].get(name) for name in telemetry]
         telemetry_row.append(milliseconds(geometric_mean([r["seconds"] for r in chosen if r and "error" not in r])))
     for peer in peers:
-        pairs = [(results["teledb"]["queries"].get(name), results[peer][mode]["queries"].get(name)) for name in telemetry]
+        pairs = [(results["teledb"][mode]["queries"].get(name), results[peer][mode]["queries"].get(name)) for name in telemetry]
         telemetry_row.append(f"{geometric_mean([t['seconds'] / p['seconds'] for t, p in pairs if t and p and 'error' not in t and 'error' not in p]):.2f}")
     fastest = []
     for name in telemetry:
-        teledb = results["teledb"]["queries"].get(name)
+        teledb = results["teledb"][mode]["queries"].get(name)
         peer_times = [results[p][mode]["queries"].get(name, {}).get("seconds") for p in peers]
         peer_times = [seconds for seconds in peer_times if seconds]
         if teledb and "error" not in teledb and peer_times:
@@ -265,10 +269,7 @@ def load_table(results, peers):
              "|---|---|---|---|---|"]
     for engine in ["teledb"] + peers:
         load = results[engine]["load"]
-        if engine == "teledb":
-            query_peak = f"{results['teledb']['query_peak_mb']:.0f}"
-        else:
-            query_peak = " / ".join(f"{results[engine][mode]['query_peak_mb']:.0f}" for mode in ["single", "all"])
+        query_peak = " / ".join(f"{results[engine][mode]['query_peak_mb']:.0f}" for mode in ["single", "all"])
         lines.append(f"| {common.ENGINE_NAMES[engine]} | {load['load_seconds']:.1f} | {load['disk_bytes'] / 1e6:.0f} | "
                      f"{load['load_peak_mb']:.0f} | {query_peak} |")
     return lines
@@ -281,10 +282,10 @@ def write_report(arguments, queries, results, peers, context):
     lines.append(f"Machine: {machine_description()}. Load average {context['load_before']} before the run and "
                  f"{context['load_after']} after it. {context['versions']}.")
     lines += [""] + load_table(results, peers) + [""]
-    lines += time_table(queries, results, "Single-threaded (DuckDB `SET threads = 1`, chDB `max_threads = 1`, "
-                        "`POLARS_MAX_THREADS=1`)", peers, "single") + [""]
-    lines += time_table(queries, results, f"All cores ({os.cpu_count()} threads for DuckDB, chDB and Polars; "
-                        "TeleDB and SQLite run one thread in both tables, from the same run)", peers, "all") + [""]
+    lines += time_table(queries, results, "Single-threaded (TeleDB and DuckDB `SET threads = 1`, chDB "
+                        "`max_threads = 1`, `POLARS_MAX_THREADS=1`)", peers, "single") + [""]
+    lines += time_table(queries, results, f"All cores ({os.cpu_count()} threads for TeleDB, DuckDB, chDB and Polars; "
+                        "SQLite runs one thread in both tables, from the same run)", peers, "all") + [""]
     lines.append(END_MARKER)
     block = "\n".join(lines)
 
@@ -349,10 +350,12 @@ def main():
                "versions": engine_versions(arguments.teledb)}
 
     results = {}
-    print("TeleDB: load and queries", flush=True)
-    teledb = run_teledb(arguments, queries)
-    results["teledb"] = {"load": {k: teledb[k] for k in ["load_seconds", "disk_bytes", "load_peak_mb"]},
-                         "queries": teledb["queries"], "query_peak_mb": teledb["query_peak_mb"]}
+    print("TeleDB: load", flush=True)
+    results["teledb"] = {"load": load_teledb(arguments)}
+    print("TeleDB: queries on 1 thread", flush=True)
+    results["teledb"]["single"] = run_teledb(arguments, queries, threads=1)
+    print(f"TeleDB: queries on {os.cpu_count()} threads", flush=True)
+    results["teledb"]["all"] = run_teledb(arguments, queries, threads=os.cpu_count())
     for peer in peers:
         print(f"{common.ENGINE_NAMES[peer]}: load", flush=True)
         results[peer] = {"load": run_peer(arguments, peer, "load")}
