@@ -61,33 +61,43 @@ def os_child_peak_kb():
 
 
 class TeleDBProcess:
-    """One `teledb DB --mode csv` process fed statements through stdin.
+    """One `teledb DB --mode csv` process fed statements through stdin, with `.timer on`.
 
     After each query the runner sends `SELECT 'marker-N' AS marker`, and the query's output
-    ends where the marker's header line starts. The time runs from writing the query to
-    reading the marker's value, so it includes formatting the result as CSV. Errors go to a
-    file, which is checked after each statement."""
+    ends where the marker's header line starts. A query's time is the shell's own `Run Time`
+    line: from the statement's start until its rows are written, measured inside the process
+    as the peers' times are measured inside theirs, so the pipe's round trip does not count.
+    Errors go to a file, which is checked after each statement."""
 
     def __init__(self, teledb, database, error_path):
         self.errors = open(error_path, "w+", encoding="utf-8")
         self.process = subprocess.Popen([teledb, database, "--mode", "csv"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1)
         self.counter = 0
+        self.process.stdin.write(".timer on\n")
 
     def execute(self, sql):
+        """Run one statement; return its rows and the seconds the shell measured."""
         self.counter += 1
         marker = f"marker-{self.counter}"
         error_offset = self.errors.tell()
         self.process.stdin.write(sql.strip().rstrip(";") + ";\n" + f"SELECT '{marker}' AS marker;\n")
         self.process.stdin.flush()
         lines = []
+        seconds = None
         while True:
             line = self.process.stdout.readline()
             if not line:
                 raise RuntimeError("teledb ended before the query finished")
             line = line.rstrip("\r\n")
             if line == marker:
+                # The marker statement's own time follows its value.
+                self.process.stdout.readline()
                 break
+            if line.startswith("Run Time: "):
+                if seconds is None:
+                    seconds = float(line.split()[2])
+                continue
             lines.append(line)
         # The last line read before the marker's value is its header.
         if lines and lines[-1] == "marker":
@@ -96,7 +106,7 @@ class TeleDBProcess:
         if self.errors.tell() != error_offset:
             self.errors.seek(error_offset)
             raise RuntimeError(self.errors.read().strip())
-        return list(csv.reader(io.StringIO("\n".join(lines))))[1:]
+        return list(csv.reader(io.StringIO("\n".join(lines))))[1:], seconds
 
     def peak_memory_mb(self):
         with open(f"/proc/{self.process.pid}/status", encoding="utf-8") as status:
@@ -129,12 +139,11 @@ def run_teledb(arguments, queries, threads):
     results = {}
     for query in queries:
         try:
-            rows = process.execute(query["sql"]["teledb"])
+            rows, _ = process.execute(query["sql"]["teledb"])
             times = []
             while len(times) < peer_engine.REPEATS and (not times or sum(times) < peer_engine.TIME_BUDGET_SECONDS):
-                start = time.perf_counter()
-                rows = process.execute(query["sql"]["teledb"])
-                times.append(time.perf_counter() - start)
+                rows, seconds = process.execute(query["sql"]["teledb"])
+                times.append(seconds)
             results[query["name"]] = {"seconds": statistics.median(times), "runs": len(times),
                                       "rows": common.normalize_rows(rows)}
         except RuntimeError as error:
