@@ -14,7 +14,7 @@
 # matches and replaced otherwise. Then Bench/bench.py loads each engine, times the queries
 # in Bench/queries, checks every peer's results against TeleDB's and writes the report.
 # Set TELEDB=PATH to time another teledb executable instead of building one.
-# Bench/data and Bench/.venv-bench are ignored by git.
+# Bench/data* and Bench/.venv-bench are ignored by git.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,10 +3,10 @@
 //
 // Row groups whose statistics prove that no row satisfies some zone-map predicate are
 // skipped without reading a column. With a filter, the scan reads the filter's columns
-// first and the other columns of a row group only once some row of it passes, and it
-// gathers only the passing rows of those columns (late materialization): a selective
-// filter then never copies, or for a row group without matches never decodes, the columns
-// it does not test. Dictionary vectors stay dictionaries.
+// first. It reads the other columns of a row group only once some row of it passes, and
+// then gathers only the passing rows of them (late materialization). So a selective filter
+// copies little of the columns it does not test, and never decodes them for a row group
+// without matches. Dictionary vectors stay dictionaries.
 
 import Synchronization
 import TeleCore
