@@ -2,8 +2,8 @@
 //
 // Each key column contributes one 64-bit word per row: an integer's bits, a normalized double's
 // bits, a boolean, or the dense id that a `StringKeyTable` gave the row's string. One more
-// word holds a bit per column that is set when that column is NULL (its value word is then 0),
-// so NULL never equals a value. Rows are hashed word by word and compared word by word, with
+// word has a bit per column, set when that column is NULL. The value word of a NULL is 0, and
+// the flag bit keeps NULL apart from a real 0. Rows are hashed word by word and compared word by word, with
 // no byte encoding. The slots carry a hash tag as in `StringKeyTable`.
 
 struct FixedWidthKeyTable {
@@ -24,8 +24,8 @@ struct FixedWidthKeyTable {
     /// Maps each row of `words` (row-major, `stride` words per row) to a group id.
     ///
     /// Rows whose `skip` byte is set get -1. With `insert`, an unseen key becomes group
-    /// `count` (ids follow first appearance) and its row is appended to `created`; without
-    /// it, an unseen key gets -1.
+    /// `count` (ids follow first appearance) and its row is appended to `created`. Without
+    /// `insert`, an unseen key gets -1.
     mutating func lookup(
         words: UnsafeBufferPointer<UInt64>, skip: UnsafeBufferPointer<UInt8>, count rowCount: Int, insert: Bool,
         result: UnsafeMutableBufferPointer<Int32>, created: inout [Int]

@@ -40,7 +40,7 @@ extension GroupIndex {
                     func key(_ row: Int) -> UnsafeRawBufferPointer {
                         let integerValid = integerValidity.isValid(row)
                         let stringValid = stringValidity.isValid(row)
-                        // NULL parts store 0 and no bytes, and the flag byte tells them apart
+                        // A NULL part stores 0 and no bytes, and the flag byte separates it
                         // from a 0 or an empty string.
                         scratch.storeBytes(
                             of: integerValid ? integers[row] : 0, toByteOffset: 0, as: Int64.self)

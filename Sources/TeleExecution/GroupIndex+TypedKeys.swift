@@ -2,10 +2,10 @@
 // encoded bytes.
 //
 // One string key maps straight through a `StringKeyTable` whose values are group ids. Keys of
-// several columns become one row of 64-bit words each (see `FixedWidthKeyTable`); a string
-// column's word is a dense id from that column's own `StringKeyTable`. A dictionary-encoded
-// chunk hashes each dictionary entry at most once and reuses the result for every row of that
-// code, which is what makes low-cardinality keys cheap.
+// several columns become one row of 64-bit words each (see `FixedWidthKeyTable`), where a
+// string column's word is a dense id from that column's own `StringKeyTable`. A
+// dictionary-encoded key hashes each dictionary entry at most once per row group and reuses
+// the result for every row of that code, which makes low-cardinality keys cheap.
 
 import TeleCore
 
@@ -248,8 +248,8 @@ extension GroupIndex {
     }
 }
 
-/// The bits of a double key, with -0 folded into 0 and every NaN into one NaN, so that values
-/// SQL treats as equal get equal words.
+/// Returns the bits of a double key with -0 folded into 0 and every NaN into one NaN, so that
+/// values SQL treats as equal get equal words.
 @inline(__always)
 func normalizedBits(_ value: Double) -> UInt64 {
     if value == 0 { return 0 }

@@ -1,15 +1,15 @@
 // Maps key tuples to dense group ids (0, 1, 2, ...) with open-addressing hash tables.
 //
 // The key types choose one path for the life of the index:
-//   - one integer-like key: a linear-probing table of Int64 keys stored in the slots;
-//   - one string key: a `StringKeyTable` whose values are the group ids; a dictionary-encoded
-//     chunk looks up each used dictionary entry once and maps rows through their codes;
-//   - an integer and a string key (a DISTINCT aggregate's group and argument): both laid out
-//     in one byte key in a `StringKeyTable` (GroupIndex+PairKeys.swift);
-//   - other keys of integer, double, boolean, interval or string type: every column becomes
-//     one 64-bit word per row (strings through a per-column `StringKeyTable` of dense ids),
-//     and a `FixedWidthKeyTable` maps the word rows to group ids (GroupIndex+TypedKeys.swift);
-//   - anything else (histogram keys): rows encoded as byte strings (`EncodedKeys`) in a
+//   - One integer-like key: a linear-probing table of Int64 keys stored in the slots.
+//   - One string key: a `StringKeyTable` whose values are the group ids. A dictionary-encoded
+//     key looks up each dictionary entry once per row group and maps rows through their codes.
+//   - An integer and a string key (a DISTINCT aggregate's group and argument): both are laid
+//     out as one byte key in a `StringKeyTable` (GroupIndex+PairKeys.swift).
+//   - Other keys of integer, double, boolean, interval or string type: every column becomes
+//     one 64-bit word per row, strings through a per-column `StringKeyTable` of dense ids.
+//     A `FixedWidthKeyTable` maps the word rows to group ids (GroupIndex+TypedKeys.swift).
+//   - Anything else (histogram keys): rows encoded as byte strings (`EncodedKeys`) in a
 //     linear-probing table of group ids that compares stored hashes first.
 // On every path group ids follow the first appearance of their key, NULL keys included, and
 // the key values of every group are kept as vectors for output.
@@ -105,10 +105,11 @@ final class GroupIndex {
         }
     }
 
-    /// Prepares the index for lookups without insert (a join's probe side), once its keys
-    /// are in: a large one-string-key index builds a Bloom filter, because most probe rows of
-    /// a selective join miss and the filter rejects them without reading the table.
+    /// Prepares the index for lookups without insert (a join's probe side) once its keys are
+    /// in. A large one-string-key index builds a Bloom filter, because most probe rows of a
+    /// selective join miss, and the filter rejects them without reading the table.
     func prepareForProbing() {
+        // NOTE: the 16,384-key limit is a guess, not a measured crossover.
         if path == .string && stringKeys.count >= 16_384 { stringKeys.buildFilter() }
     }
 

@@ -1,6 +1,7 @@
 // Equi-join by hashing the build side.
 //
-// The build input is read whole and its key tuples are grouped by a `GroupIndex`. Rows with
+// The build input is read whole and its key tuples are grouped by a `GroupIndex`, which then
+// prepares for probing (a Bloom filter of a large string key's build side). Rows with
 // equal keys form a chain through `firstRow` (one entry per key) and `nextRow` (one per row). Each probe chunk
 // looks its keys up, expands the chains into (probe row, build row) pairs, and applies the
 // residual condition to the pairs. NULL keys never match. Output columns are the probe

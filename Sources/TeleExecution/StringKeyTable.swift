@@ -1,10 +1,10 @@
 // A hash table from byte strings to Int32 values, for GROUP BY, DISTINCT and join keys.
 //
 // Every distinct string is copied once into one byte arena as a record: its value (4 bytes),
-// its length (4 bytes), then its bytes. An open-addressing slot holds the record's offset in
-// its low 40 bits and the top 24 bits of the string's hash above them, so a probe rejects
-// most other strings without touching the arena, and a match reads one record: the length,
-// then the bytes. Keeping no per-entry side arrays saves a cache miss per probe on large
+// its length (4 bytes), then its bytes. An open-addressing slot stores the record's offset in
+// its low 40 bits and the top 24 bits of the string's hash above them. A probe thus rejects
+// most other strings without touching the arena, and a match reads one record (the length,
+// then the bytes). Keeping no per-entry side arrays saves a cache miss per probe on large
 // tables. Growing rehashes the records in arena order.
 
 import TeleCore
@@ -85,6 +85,8 @@ struct StringKeyTable {
     /// their cache misses, where a lookup loop waits for each in turn because of its
     /// branches. On a large table this hides most of the memory latency.
     mutating func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
+        // A small table stays in the cache, where the extra pass only costs time.
+        // NOTE: the 16,384-slot limit is a guess, not a measured crossover.
         guard slots.count >= 16_384 else { return }
         let mask = slots.count - 1
         var combined: UInt64 = 0
@@ -210,11 +212,11 @@ struct StringKeyTable {
 extension StringKeyTable {
     /// Maps the strings of a flat column to values, row by row.
     ///
-    /// A valid row gets its string's value; with `insert`, an unseen string is added with
-    /// `nextValue`, which then grows by one and the row is appended to `created`. Without
-    /// `insert` an unseen string gets -1. A NULL row gets -1 unless `nullValue` is given: then
-    /// NULL rows share `nullValue`, which is assigned from `nextValue` at the first NULL row
-    /// when it is still -1 and `insert` is set.
+    /// A valid row gets its string's value. With `insert`, an unseen string is added with
+    /// `nextValue`, which then grows by one, and the row is appended to `created`. Without
+    /// `insert`, an unseen string gets -1. A NULL row gets -1 unless `nullValue` is given.
+    /// Then NULL rows share `nullValue`, which the first NULL row takes from `nextValue` when
+    /// it is still -1 and `insert` is set.
     mutating func lookup(
         _ column: StringColumn, validity: ValidityMask, count: Int, insert: Bool, nextValue: inout Int32,
         nullValue: UnsafeMutablePointer<Int32>?, result: UnsafeMutableBufferPointer<Int32>, created: inout [Int]

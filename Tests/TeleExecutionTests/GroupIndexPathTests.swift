@@ -1,6 +1,6 @@
-// Checks the typed key paths of GroupIndex (one string key, several fixed-width keys) against
-// the byte-encoded path on random chunks: NULLs, duplicates, empty and long strings, -0 and
-// NaN, flat, dictionary and constant vectors, and enough groups to grow every table.
+// Checks the typed key paths of GroupIndex against the byte-encoded path on random chunks.
+// The chunks contain NULLs, duplicates, empty and long strings, -0 and NaN, in flat,
+// dictionary and constant vectors, with enough groups to grow every table.
 
 import Testing
 import TeleCore
