@@ -16,6 +16,27 @@
 import TeleCore
 
 final class HistogramMergeState: AggregateState {
+    /// The groups live in a struct, so a whole vector of rows costs one exclusivity check on
+    /// this property instead of several per row.
+    var groups: HistogramMergeGroups
+
+    init(rebucketTo target: HistogramLayout?) { groups = HistogramMergeGroups(rebucketTo: target) }
+
+    func resize(groupCount: Int) { groups.resize(groupCount: groupCount) }
+
+    func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
+        try groups.update(arguments[0], groupIds: groupIds, count: count)
+    }
+
+    func combine(_ other: any AggregateState, mapping: [Int32]) throws {
+        try groups.combine((other as! HistogramMergeState).groups, mapping: mapping)
+    }
+
+    func finalize() throws -> Vector { groups.finalize() }
+}
+
+/// Every group of one HISTOGRAM merge.
+struct HistogramMergeGroups {
     /// The running merge of one group, apart from its buckets.
     struct GroupHeader {
         /// The group's index into `layouts`, or -1 before its first histogram.
@@ -55,14 +76,13 @@ final class HistogramMergeState: AggregateState {
         }
     }
 
-    func resize(groupCount: Int) {
+    mutating func resize(groupCount: Int) {
         guard groupCount > headers.count else { return }
         headers.append(contentsOf: repeatElement(GroupHeader(), count: groupCount - headers.count))
         sparseBuckets.append(contentsOf: repeatElement(SparseBuckets(), count: groupCount - sparseBuckets.count))
     }
 
-    func update(_ arguments: [Vector], groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
-        let input = arguments[0]
+    mutating func update(_ input: Vector, groupIds: UnsafeBufferPointer<Int32>, count: Int) throws {
         if input.isNullConstant { return }
         // Read the histogram array directly: boxing each row as a `Value` costs a copy.
         if case .histogram(let histograms) = input.storage {
@@ -79,8 +99,7 @@ final class HistogramMergeState: AggregateState {
         }
     }
 
-    func combine(_ other: any AggregateState, mapping: [Int32]) throws {
-        let other = other as! HistogramMergeState
+    mutating func combine(_ other: HistogramMergeGroups, mapping: [Int32]) throws {
         for (index, target) in mapping.enumerated() where other.headers[index].layout >= 0 {
             let source = other.headers[index]
             let key = other.layouts[Int(source.layout)].key
@@ -88,17 +107,17 @@ final class HistogramMergeState: AggregateState {
             try fold(
                 key: key, sum: source.sum, submissions: source.submissions, foldCount: source.foldCount,
                 into: Int(target)
-            ) { header in
+            ) { groups, header in
                 bounds.withUnsafeBufferPointer { bounds in
                     counts.withUnsafeBufferPointer { counts in
-                        addBuckets(bounds, counts, to: Int(target), header: &header)
+                        groups.addBuckets(bounds, counts, to: Int(target), header: &header)
                     }
                 }
             }
         }
     }
 
-    func finalize() throws -> Vector {
+    func finalize() -> Vector {
         var builder = VectorBuilder(type: .histogram, capacity: headers.count)
         for group in headers.indices {
             let header = headers[group]
@@ -120,17 +139,18 @@ final class HistogramMergeState: AggregateState {
 
     // MARK: Adding histograms
 
-    private func add(_ histogram: Histogram, to group: Int) throws {
+    private mutating func add(_ histogram: Histogram, to group: Int) throws {
         // With a target layout every histogram is re-bucketed, so any source layout merges.
         if target != nil {
             let key = layouts[0].key
             try fold(
                 key: key, sum: histogram.sum, submissions: histogram.submissions, foldCount: 1, into: group
-            ) { header in
-                histogram.withBuckets { bounds, counts in rebucketer!.rebucket(bounds, counts) }
-                rebucketer!.bounds.withUnsafeBufferPointer { bounds in
-                    rebucketer!.counts.withUnsafeBufferPointer { counts in
-                        addBuckets(bounds, counts, to: group, header: &header)
+            ) { groups, header in
+                histogram.withBuckets { bounds, counts in groups.rebucketer!.rebucket(bounds, counts) }
+                let rebucketed = groups.rebucketer!
+                rebucketed.bounds.withUnsafeBufferPointer { bounds in
+                    rebucketed.counts.withUnsafeBufferPointer { counts in
+                        groups.addBuckets(bounds, counts, to: group, header: &header)
                     }
                 }
             }
@@ -156,9 +176,9 @@ final class HistogramMergeState: AggregateState {
 
     /// Folds one histogram or partial state with layout `key` into `group`: checks the layout,
     /// adds the sum and submissions, and lets `addBuckets` add the buckets.
-    private func fold(
+    private mutating func fold(
         key: LayoutKey, sum: Int64, submissions: Int64, foldCount: Int, into group: Int,
-        addBuckets: (inout GroupHeader) -> Void
+        addBuckets: (inout HistogramMergeGroups, inout GroupHeader) -> Void
     ) throws {
         var header = headers[group]
         if header.layout < 0 {
@@ -174,12 +194,12 @@ final class HistogramMergeState: AggregateState {
             header.submissions &+= submissions
         }
         header.foldCount += foldCount
-        addBuckets(&header)
+        addBuckets(&self, &header)
         headers[group] = header
     }
 
     /// Adds sorted sparse buckets to `group`, whose header already names its layout.
-    private func addBuckets(
+    private mutating func addBuckets(
         _ bounds: UnsafeBufferPointer<Int64>, _ counts: UnsafeBufferPointer<Int64>, to group: Int,
         header: inout GroupHeader
     ) {
@@ -193,7 +213,7 @@ final class HistogramMergeState: AggregateState {
 
     /// Adds the buckets to dense counts. Returns false, changing nothing, when the layout's
     /// table cannot place every bound.
-    private func addDense(
+    private mutating func addDense(
         _ bounds: UnsafeBufferPointer<Int64>, _ counts: UnsafeBufferPointer<Int64>, start: Int, layout: Int
     ) -> Bool {
         guard let table = layouts[layout].table else { return false }
@@ -218,7 +238,7 @@ final class HistogramMergeState: AggregateState {
     /// Turns a sparse group dense once its buckets or histograms are many for the layout's
     /// width. The thresholds bound the dense store to a small multiple of the sparse data:
     /// 4 times the group's sparse entries, or 16 times its histograms, cover its width.
-    private func moveToDenseIfWorthwhile(_ group: Int, header: inout GroupHeader) {
+    private mutating func moveToDenseIfWorthwhile(_ group: Int, header: inout GroupHeader) {
         guard let table = layouts[Int(header.layout)].table else {
             header.denseStart = GroupHeader.sparseOnly
             return
@@ -247,7 +267,7 @@ final class HistogramMergeState: AggregateState {
     }
 
     /// Turns a dense group back into sparse buckets, for good.
-    private func moveToSparse(_ group: Int, header: inout GroupHeader) {
+    private mutating func moveToSparse(_ group: Int, header: inout GroupHeader) {
         let (bounds, counts) = buckets(ofGroup: group)
         sparseBuckets[group] = SparseBuckets(bounds: bounds, counts: counts)
         header.denseStart = GroupHeader.sparseOnly
@@ -271,13 +291,13 @@ final class HistogramMergeState: AggregateState {
 
     // MARK: Layouts
 
-    private func layoutIndex(for histogram: Histogram) -> Int32 {
+    private mutating func layoutIndex(for histogram: Histogram) -> Int32 {
         // Most groups share one layout, so try the newest before building a key.
         if let last = layouts.last, last.key.matches(histogram) { return Int32(layouts.count - 1) }
         return layoutIndex(for: LayoutKey(histogram))
     }
 
-    private func layoutIndex(for key: LayoutKey) -> Int32 {
+    private mutating func layoutIndex(for key: LayoutKey) -> Int32 {
         if let index = layoutIndexes[key] { return index }
         let index = Int32(layouts.count)
         layouts.append(MergeLayout(key: key))
