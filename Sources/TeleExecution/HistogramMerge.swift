@@ -266,12 +266,12 @@ struct HistogramMergeGroups {
         sparseBuckets[group] = SparseBuckets()
     }
 
-    /// Turns a dense group back into sparse buckets, for good.
+    /// Turns a dense group back into sparse buckets, for good. `headers[group]` must still
+    /// hold the dense start, because `buckets(ofGroup:)` reads the counts from there.
     private mutating func moveToSparse(_ group: Int, header: inout GroupHeader) {
         let (bounds, counts) = buckets(ofGroup: group)
         sparseBuckets[group] = SparseBuckets(bounds: bounds, counts: counts)
         header.denseStart = GroupHeader.sparseOnly
-        headers[group].denseStart = GroupHeader.sparseOnly
     }
 
     /// The group's buckets as sparse arrays, in ascending lower-bound order.
