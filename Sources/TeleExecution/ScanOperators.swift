@@ -1,5 +1,6 @@
 // Leaf and streaming operators: table scan, VALUES, filter, projection, limit and UNION ALL.
 
+import Synchronization
 import TeleCore
 import TeleStorage
 
@@ -17,16 +18,22 @@ public final class TableScanOperator: PhysicalOperator {
     /// Row groups skipped by zone maps so far, for tests and EXPLAIN ANALYZE.
     public private(set) var rowGroupsSkipped = 0
 
+    /// Hands out row groups to the scans of a parallel plan, so that each group is read once.
+    public let sharedRowGroups: RowGroupDispenser?
     private var nextRowGroup = 0
     private var current: [Vector] = []
     private var currentRows = 0
     private var offset = 0
 
-    public init(table: TableData, columns: [Int], filter: BoundExpression?, zoneMapPredicates: [ZoneMapPredicate]) {
+    public init(
+        table: TableData, columns: [Int], filter: BoundExpression?, zoneMapPredicates: [ZoneMapPredicate],
+        sharedRowGroups: RowGroupDispenser? = nil
+    ) {
         self.table = table
         self.columns = columns
         self.filter = filter
         self.zoneMapPredicates = zoneMapPredicates
+        self.sharedRowGroups = sharedRowGroups
     }
 
     public var outputTypes: [DataType] { columns.map { table.schema.columns[$0].type } }
@@ -57,9 +64,11 @@ public final class TableScanOperator: PhysicalOperator {
 
     /// Reads the next row group that the zone maps cannot rule out; false at the end.
     private func loadNextRowGroup() throws -> Bool {
-        while nextRowGroup < table.rowGroups.count {
-            let group = table.rowGroups[nextRowGroup]
+        while true {
+            let position = sharedRowGroups?.take() ?? nextRowGroup
             nextRowGroup += 1
+            guard position < table.rowGroups.count else { return false }
+            let group = table.rowGroups[position]
             if group.rowCount == 0 { continue }
             let ruledOut = zoneMapPredicates.contains { predicate in
                 !predicate.mayMatch(group.statistics(column: columns[predicate.column]), rowCount: group.rowCount)
@@ -73,7 +82,18 @@ public final class TableScanOperator: PhysicalOperator {
             offset = 0
             return true
         }
-        return false
+    }
+}
+
+/// The next unread row group of a table, shared by the scans of a parallel plan.
+public final class RowGroupDispenser: Sendable {
+    private let next = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Returns a row group position no other caller has received.
+    func take() -> Int {
+        next.add(1, ordering: .relaxed).oldValue
     }
 }
 

@@ -67,7 +67,11 @@ enum PhysicalPlanner {
         return found
     }
 
-    private static func buildNode(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+    /// Builds a node; `sharedRowGroups`, set only for the inputs of a parallel aggregate (a
+    /// chain of filters and projections over one scan), goes to that scan.
+    static func buildNode(_ plan: LogicalPlan, sharedRowGroups: RowGroupDispenser? = nil) throws
+        -> (operator: any PhysicalOperator, explain: ExplainNode)
+    {
         let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
         switch plan {
         case .scan(let scan) where scan.rowSample != nil:
@@ -75,7 +79,8 @@ enum PhysicalPlanner {
         case .scan(let scan):
             let filter = ExpressionRewriting.conjunction(scan.filters)
             let scanOperator = TableScanOperator(
-                table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates)
+                table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates,
+                sharedRowGroups: sharedRowGroups)
             let names = plan.outputNames
             var line = "TableScan \(scan.tableName) columns=[\(names.joined(separator: ", "))]"
             if let filter { line += " filter=\(ExpressionPrinter.text(filter, names: names))" }
@@ -89,12 +94,12 @@ enum PhysicalPlanner {
             return (ValuesOperator(types: types, rows: values), ExplainNode(line: "Values rows=\(rows.count)"))
 
         case .filter(let input, let predicate):
-            let (child, explain) = try build(input)
+            let (child, explain) = try buildInput(input, sharedRowGroups)
             let line = "Filter \(ExpressionPrinter.text(predicate, names: input.outputNames)) \(rows)"
             return (FilterOperator(child: child, predicate: predicate), ExplainNode(line: line, children: [explain]))
 
         case .projection(let input, let expressions, let names):
-            let (child, explain) = try build(input)
+            let (child, explain) = try buildInput(input, sharedRowGroups)
             let inputNames = input.outputNames
             let shown = zip(expressions, names).map { expression, name -> String in
                 let text = ExpressionPrinter.text(expression, names: inputNames)
@@ -106,14 +111,17 @@ enum PhysicalPlanner {
             )
 
         case .aggregate(let input, let keys, let aggregates):
-            let (child, explain) = try build(input)
             let names = input.outputNames
             let keyText = keys.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
             let aggregateText = aggregates.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
-            let line = "HashAggregate keys=[\(keyText)] aggregates=[\(aggregateText)] \(rows)"
+            let line = "HashAggregate keys=[\(keyText)] aggregates=[\(aggregateText)]"
+            if let parallel = try buildParallelAggregate(input, keys, aggregates, line: line, rows: rows) {
+                return parallel
+            }
+            let (child, explain) = try build(input)
             return (
                 HashAggregateOperator(child: child, groupKeys: keys, aggregates: aggregates),
-                ExplainNode(line: line, children: [explain])
+                ExplainNode(line: line + " " + rows, children: [explain])
             )
 
         case .join(let left, let right, let type, let condition):
