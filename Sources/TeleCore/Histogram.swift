@@ -42,6 +42,8 @@ public enum HistogramKind: Int, Hashable, Sendable, CaseIterable {
 /// one buffer, so decoding allocates once per chunk instead of twice per row. The array
 /// properties (`bucketLowerBounds`, `bucketCounts`, `customBounds`) copy out of that buffer.
 /// Kernels read it in place with `withBuckets` and `withCustomBounds`.
+///
+/// NOTE: one histogram kept from a decoded chunk keeps the whole chunk's buffer alive.
 public struct Histogram: Hashable, Sendable, CustomStringConvertible {
     public var kind: HistogramKind
     /// The `range` a ping sends: the lower bound of bucket 1 and of the last bucket.
