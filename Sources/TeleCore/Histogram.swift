@@ -109,22 +109,25 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
         customRange = custom
     }
 
+    // The getters are inlinable and return [] for an empty range without a call, so callers
+    // that only count an empty list (every kind but custom has no custom bounds) pay nothing.
+
     /// Lower bounds of the buckets that have an entry, in ascending order.
-    public var bucketLowerBounds: [Int64] {
-        get { Array(storage[boundsRange]) }
+    @inlinable public var bucketLowerBounds: [Int64] {
+        get { boundsRange.isEmpty ? [] : Array(storage[boundsRange]) }
         set { repack(bounds: newValue, counts: bucketCounts, custom: customBounds) }
     }
 
     /// The count of each bucket in `bucketLowerBounds`, at the same index.
-    public var bucketCounts: [Int64] {
-        get { Array(storage[countsRange]) }
+    @inlinable public var bucketCounts: [Int64] {
+        get { countsRange.isEmpty ? [] : Array(storage[countsRange]) }
         set { repack(bounds: bucketLowerBounds, counts: newValue, custom: customBounds) }
     }
 
     /// Every bucket's lower bound for the custom kind, starting with 0; empty for the kinds
     /// whose bounds follow from `low`, `high` and `bucketCount`.
-    public var customBounds: [Int64] {
-        get { Array(storage[customRange]) }
+    @inlinable public var customBounds: [Int64] {
+        get { customRange.isEmpty ? [] : Array(storage[customRange]) }
         set { repack(bounds: bucketLowerBounds, counts: bucketCounts, custom: newValue) }
     }
 
@@ -200,7 +203,7 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Moves the three arrays into a buffer of this histogram's own.
-    private mutating func repack(bounds: [Int64], counts: [Int64], custom: [Int64]) {
+    @usableFromInline mutating func repack(bounds: [Int64], counts: [Int64], custom: [Int64]) {
         (storage, boundsRange, countsRange, customRange) = Histogram.packed(bounds, counts, custom)
     }
 
