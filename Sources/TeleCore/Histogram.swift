@@ -38,8 +38,8 @@ public enum HistogramKind: Int, Hashable, Sendable, CaseIterable {
 /// One histogram value: bucket layout, sparse bucket counts and the sum of the samples.
 ///
 /// The sparse bucket bounds, their counts and a custom layout's bounds live in one `[Int64]`
-/// that several histograms may share: a column decoder places every histogram of a chunk in
-/// one buffer, so decoding allocates once per chunk instead of twice per row. The array
+/// that several histograms may share. The column decoder places every histogram of a chunk
+/// in one buffer, so decoding allocates once per chunk instead of twice per row. The array
 /// properties (`bucketLowerBounds`, `bucketCounts`, `customBounds`) copy out of that buffer.
 /// Kernels read it in place with `withBuckets` and `withCustomBounds`.
 ///
@@ -57,7 +57,7 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
 
     /// The backing buffer, possibly shared with other histograms of the same chunk.
     @usableFromInline var storage: [Int64]
-    /// Where this histogram's three arrays sit in `storage`.
+    /// The positions of this histogram's three arrays in `storage`.
     @usableFromInline var boundsRange: Range<Int>
     @usableFromInline var countsRange: Range<Int>
     @usableFromInline var customRange: Range<Int>
@@ -89,7 +89,7 @@ public struct Histogram: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a histogram whose arrays are slices of a buffer shared with other histograms.
     ///
-    /// `storage[entries]` holds the sparse bucket lower bounds, the next `entries.count`
+    /// `storage[entries]` contains the sparse bucket lower bounds, the next `entries.count`
     /// elements their counts, and `storage[custom]` a custom layout's bounds.
     public init(
         kind: HistogramKind, low: Int64, high: Int64, bucketCount: Int32, sum: Int64, submissions: Int64,

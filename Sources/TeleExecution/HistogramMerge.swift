@@ -6,9 +6,9 @@
 // bucket that contains the source bucket's lower bound.
 //
 // A group starts with sparse buckets. Once it has collected enough buckets or histograms
-// for its layout's width, it moves to dense counts: one Int64 per bucket of the layout in
-// `denseCounts`, so adding a histogram costs one table probe and one add per bucket, with no
-// allocation. The dense store also records which buckets some input listed, so the result
+// for its layout's width, it moves to dense counts, one Int64 per bucket of the layout in
+// `denseCounts`. Adding a histogram then costs one table probe and one add per bucket, with
+// no allocation. The dense store also records which buckets some input listed, so the result
 // lists the same buckets (zero counts included) as a sparse merge would. A histogram with a
 // bound that is not a bucket lower bound of its layout, or with unsorted bounds, moves its
 // group back to sparse buckets for good.
@@ -274,7 +274,7 @@ struct HistogramMergeGroups {
         header.denseStart = GroupHeader.sparseOnly
     }
 
-    /// The group's buckets as sparse arrays, in ascending lower-bound order.
+    /// Returns the group's buckets as sparse arrays, in ascending lower-bound order.
     private func buckets(ofGroup group: Int) -> ([Int64], [Int64]) {
         let start = headers[group].denseStart
         guard start >= 0, let table = layouts[Int(headers[group].layout)].table else {

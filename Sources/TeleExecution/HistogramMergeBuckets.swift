@@ -81,12 +81,12 @@ struct LayoutKey: Hashable {
         customBounds = histogram.customBounds
     }
 
-    /// The key of the histograms that re-bucketing to `layout` produces.
+    /// Creates the key of the histograms that re-bucketing to `layout` produces.
     init(_ layout: HistogramLayout) {
         self.init(Histogram(layout: layout, sum: 0, bucketLowerBounds: [], bucketCounts: []))
     }
 
-    /// Whether `histogram` has this layout. Only custom layouts compare their bound lists.
+    /// Returns whether `histogram` has this layout. Only custom layouts compare bound lists.
     func matches(_ histogram: Histogram) -> Bool {
         guard kind == histogram.kind, low == histogram.low, high == histogram.high,
             bucketCount == histogram.bucketCount, customBounds.count == histogram.customBoundCount
@@ -210,7 +210,7 @@ struct Rebucketer {
             }
             bucketCounts[bucket] &+= count
         }
-        // Sorted sources touch the target buckets in order; others need a sort.
+        // Sorted sources touch the target buckets in order, but unsorted ones need a sort.
         if !ascending { touched.sort() }
         for bucket in touched {
             if bucketCounts[bucket] != 0 {

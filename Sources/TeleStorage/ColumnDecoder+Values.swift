@@ -87,7 +87,7 @@ extension ColumnDecoder {
     /// so a chunk costs one allocation instead of two per row.
     static func readHistograms(_ reader: inout ByteReader, rowCount: Int) throws -> [Histogram] {
         // Every stored Int64 takes 8 bytes of the body, so the rest of the body bounds the
-        // buffer. The record headers make it an overestimate of under 50 bytes a row.
+        // buffer. The record headers (41 bytes, 45 for custom) make this an overestimate.
         let capacity = reader.remaining / 8
         var records: [HistogramRecord] = []
         records.reserveCapacity(rowCount)
@@ -152,7 +152,8 @@ extension ColumnDecoder {
     ) throws {
         guard count >= 0, count <= reader.remaining / 8 else { throw Failure.truncated }
         let source = try reader.readBytes(count * 8)
-        // The bytes just read came after the buffer's capacity was fixed, so they fit.
+        // The buffer has a slot for every 8 bytes that were left when it was sized, and these
+        // bytes come from that rest, so they fit.
         precondition(end + count <= buffer.count, "histogram buffer sized from the body")
         if count > 0, let target = buffer.baseAddress, let from = source.baseAddress {
             UnsafeMutableRawPointer(target + end).copyMemory(from: from, byteCount: count * 8)
