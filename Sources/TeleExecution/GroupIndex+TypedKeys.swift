@@ -4,8 +4,9 @@
 // One string key maps straight through a `StringKeyTable` whose values are group ids. Keys of
 // several columns become one row of 64-bit words each (see `FixedWidthKeyTable`), where a
 // string column's word is a dense id from that column's own `StringKeyTable`. A
-// dictionary-encoded key hashes each dictionary entry at most once per row group and reuses
-// the result for every row of that code, which makes low-cardinality keys cheap.
+// dictionary-encoded key looks up an entry once while chunks share its dictionary (the chunks
+// of one row group do) and reuses the group or id for every row of that code. Only entries
+// that a lookup without insert did not find are looked up again.
 
 import TeleCore
 

@@ -13,6 +13,9 @@
 //     linear-probing table of group ids that compares stored hashes first.
 // On every path group ids follow the first appearance of their key, NULL keys included, and
 // the key values of every group are kept as vectors for output.
+//
+// An index is not safe to share between threads, not even for lookups without insert,
+// because every lookup updates its dictionary caches and moves tables out and back in.
 
 import TeleCore
 
