@@ -69,7 +69,7 @@ final class AggregationTable {
         }
     }
 
-    private var groupCount: Int { groupKeys.isEmpty ? 1 : index.groupCount }
+    var groupCount: Int { groupKeys.isEmpty ? 1 : index.groupCount }
 
     /// Folds one input chunk into the groups.
     func consume(_ chunk: DataChunk) throws {

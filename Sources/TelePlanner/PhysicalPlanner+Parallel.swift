@@ -42,7 +42,9 @@ extension PhysicalPlanner {
             inputs.append(built.operator)
             inputExplain = built.explain
         }
-        let parallel = ParallelHashAggregateOperator(inputs: inputs, groupKeys: keys, aggregates: aggregates)
+        let parallel = ParallelHashAggregateOperator(
+            inputs: inputs, groupKeys: keys, aggregates: aggregates,
+            sampleRows: scan.table.rowGroups.first?.rowCount ?? 1)
         return (parallel, ExplainNode(line: "\(line) workers=\(workers) \(rows)", children: [inputExplain]))
     }
 
