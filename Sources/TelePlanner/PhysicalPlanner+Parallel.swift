@@ -1,8 +1,10 @@
 // Physical plans that run on several threads.
 //
-// A GROUP BY over a chain of filters and projections on one table scan runs on up to
-// `Parallelism.threads` workers, at most one per row group: each worker gets its own copy of
-// the chain, and the copies' scans take row groups from one shared dispenser. Plans whose
+// A GROUP BY over a chain of filters, projections and hash joins on one table scan runs on
+// up to `Parallelism.threads` workers, at most one per row group of that table: each worker
+// gets its own copy of the chain, and the copies' scans take row groups from one shared
+// dispenser. Joins split their probe side only; each worker reads the whole build side and
+// builds its own hash table, which repeats that work but shares nothing between threads. Plans whose
 // expressions hold subqueries stay serial (a subquery's operators are not shared between
 // threads), as do DISTINCT aggregates (their seen-values indexes do not merge) and aggregates
 // whose result follows the input order.
@@ -44,6 +46,36 @@ extension PhysicalPlanner {
         return (parallel, ExplainNode(line: "\(line) workers=\(workers) \(rows)", children: [inputExplain]))
     }
 
+    /// The scan under the probe side of a hash join whose workers can each build the whole
+    /// table: the join must not return unmatched build rows, which only one table knows.
+    private static func splittableProbeScan(
+        _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?
+    ) -> ScanNode? {
+        guard let condition, !ExpressionRewriting.containsSubquery(condition),
+            !JoinKeys.split(condition, leftCount: left.columnCount).leftKeys.isEmpty
+        else { return nil }
+        let buildsLeft = hashJoinBuildsLeft(left, right, type)
+        switch (type, buildsLeft) {
+        case (.inner, _), (.left, false), (.right, true), (.semi, false), (.anti, false): break
+        default: return nil
+        }
+        let buildSide = buildsLeft ? left : right
+        guard !containsSubqueryOrSample(buildSide) else { return nil }
+        return splittableScan(buildsLeft ? right : left)
+    }
+
+    /// True when a subtree has a subquery or a row sample, which a worker's copy of the
+    /// build side must not repeat (a row sample draws from a sequence of its own).
+    private static func containsSubqueryOrSample(_ plan: LogicalPlan) -> Bool {
+        var found = false
+        _ = plan.rewriteBottomUp { node in
+            if case .scan(let scan) = node, scan.rowSample != nil { found = true }
+            if ownExpressions(node).contains(where: ExpressionRewriting.containsSubquery) { found = true }
+            return nil
+        }
+        return found
+    }
+
     /// The scan under a chain of filters and projections whose expressions hold no subquery.
     private static func splittableScan(_ plan: LogicalPlan) -> ScanNode? {
         switch plan {
@@ -54,6 +86,8 @@ extension PhysicalPlanner {
             return ExpressionRewriting.containsSubquery(predicate) ? nil : splittableScan(input)
         case .projection(let input, let expressions, _):
             return expressions.contains(where: ExpressionRewriting.containsSubquery) ? nil : splittableScan(input)
+        case .join(let left, let right, let type, let condition):
+            return splittableProbeScan(left, right, type, condition)
         default:
             return nil
         }

@@ -26,6 +26,11 @@ import Testing
             [("id", .integer), ("kind", .varchar), ("client", .varchar), ("amount", .bigint), ("ratio", .double),
              ("day", .date)],
             rows: rows, groupSize: 1_000)
+        // clients(client, country): every other client of events, so joins drop some rows.
+        let clients = (0..<2_500).map { number -> [Value] in
+            [.string("client-\(number * 2)"), number % 10 == 0 ? .null : .string(["de", "us", "br"][number % 3])]
+        }
+        snapshot.addTable("clients", [("client", .varchar), ("country", .varchar)], rows: clients, groupSize: 1_000)
         return snapshot
     }()
 
@@ -42,6 +47,12 @@ import Testing
         "SELECT id % 10 AS bucket, sum(amount * 2) FROM events WHERE kind LIKE 'c%' GROUP BY id % 10 HAVING count(*) > 10",
         "SELECT approx_count_distinct(client) FROM events",
         "SELECT day, count(*) FROM events WHERE day BETWEEN '2024-03-02' AND '2024-03-03' GROUP BY day",
+        "SELECT c.country, count(*), sum(e.amount) FROM events e JOIN clients c ON c.client = e.client GROUP BY c.country",
+        "SELECT c.country, count(*) FROM events e LEFT JOIN clients c ON c.client = e.client WHERE e.id % 3 = 0 GROUP BY c.country",
+        "SELECT c.country, count(e.id) FROM clients c RIGHT JOIN events e ON c.client = e.client GROUP BY c.country",
+        "SELECT c.country, count(*) FROM clients c FULL JOIN events e ON c.client = e.client GROUP BY c.country",
+        "SELECT kind, count(*) FROM events WHERE client IN (SELECT client FROM clients WHERE country = 'de') GROUP BY kind",
+        "SELECT kind, count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.client = e.client) GROUP BY kind",
     ]
 
     /// Runs `sql` allowed `threads` threads; the rows come back sorted, because groups may
@@ -101,6 +112,16 @@ import Testing
         let lines = plan.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.filter { $0.hasPrefix("HashAggregate") }.count == 2)
         #expect(lines.contains { $0.hasPrefix("HashAggregate keys=[day, client] aggregates=[] workers=2") })
+    }
+
+    @Test func joinsSplitTheirProbeSide() throws {
+        let sql = "SELECT c.country, count(*) FROM events e JOIN clients c ON c.client = e.client GROUP BY c.country"
+        let plan = try Parallelism.run(threads: 4) { try Planner(snapshot: Self.snapshot).explain(try parseQuery(sql)) }
+        #expect(plan.contains("workers=4"))
+        #expect(plan.contains("HashJoin"))
+        let full = "SELECT count(*) FROM clients c FULL JOIN events e ON c.client = e.client"
+        let fullPlan = try Parallelism.run(threads: 4) { try Planner(snapshot: Self.snapshot).explain(try parseQuery(full)) }
+        #expect(!fullPlan.contains("workers="))
     }
 
     @Test func workerErrorReachesTheCaller() throws {
