@@ -126,15 +126,19 @@ extension ColumnDecoder {
     private static func readHistogramRecord(
         _ reader: inout ByteReader, into buffer: UnsafeMutableBufferPointer<Int64>, at end: inout Int
     ) throws -> HistogramRecord {
-        guard let kind = HistogramKind(rawValue: Int(try reader.read(UInt8.self))) else {
+        // One length check for the fixed fields, which `writeHistogram` writes in this order:
+        // kind (1 byte), low, high (8 each), bucket count (4), sum, submissions (8 each) and
+        // the entry count (4).
+        let fields = try reader.readBytes(41)
+        guard let kind = HistogramKind(rawValue: Int(fields.load(fromByteOffset: 0, as: UInt8.self))) else {
             throw Failure.invalid("histogram kind")
         }
-        let low = try reader.read(Int64.self)
-        let high = try reader.read(Int64.self)
-        let bucketCount = try reader.read(Int32.self)
-        let sum = try reader.read(Int64.self)
-        let submissions = try reader.read(Int64.self)
-        let entryCount = Int(try reader.read(UInt32.self))
+        let low = Int64(littleEndian: fields.loadUnaligned(fromByteOffset: 1, as: Int64.self))
+        let high = Int64(littleEndian: fields.loadUnaligned(fromByteOffset: 9, as: Int64.self))
+        let bucketCount = Int32(littleEndian: fields.loadUnaligned(fromByteOffset: 17, as: Int32.self))
+        let sum = Int64(littleEndian: fields.loadUnaligned(fromByteOffset: 21, as: Int64.self))
+        let submissions = Int64(littleEndian: fields.loadUnaligned(fromByteOffset: 29, as: Int64.self))
+        let entryCount = Int(UInt32(littleEndian: fields.loadUnaligned(fromByteOffset: 37, as: UInt32.self)))
         let entriesStart = end
         try copyInt64s(&reader, count: 2 * entryCount, into: buffer, at: &end)
         let customStart = end

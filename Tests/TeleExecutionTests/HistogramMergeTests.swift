@@ -38,8 +38,8 @@ struct RandomHistograms {
         if next(4) == 0 {
             for bound in layout.lowerBounds where next(3) == 0 { bounds.append(bound) }
         } else {
-            let wanted = 1 + next(3)
-            for _ in 0..<wanted { bounds.append(layout.lowerBounds[next(layout.lowerBounds.count)]) }
+            let entryCount = 1 + next(3)
+            for _ in 0..<entryCount { bounds.append(layout.lowerBounds[next(layout.lowerBounds.count)]) }
             bounds = Array(Set(bounds)).sorted()
         }
         if bounds.isEmpty { bounds = [layout.lowerBounds[next(layout.lowerBounds.count)]] }
@@ -141,7 +141,7 @@ struct HistogramMergeTests {
         return try #require(state as? HistogramMergeState)
     }
 
-    /// How many groups end with dense counts, with sparse buckets, and sparse for good.
+    /// Counts the groups that end with dense counts, with sparse buckets, and sparse for good.
     static func storeCounts(_ state: HistogramMergeState) -> (dense: Int, sparse: Int, sparseOnly: Int) {
         let used = state.groups.headers.filter { $0.layout >= 0 }
         return (
