@@ -36,14 +36,19 @@ enum ValueOrder {
             order(a.bucketCount, b.bucketCount), order(a.sum, b.sum),
         ]
         if let first = layout.first(where: { $0 != 0 }) { return first }
-        for index in 0..<min(a.bucketLowerBounds.count, b.bucketLowerBounds.count) {
-            let bound = order(a.bucketLowerBounds[index], b.bucketLowerBounds[index])
-            if bound != 0 { return bound }
-            let count = order(a.bucketCounts[index], b.bucketCounts[index])
-            if count != 0 { return count }
+        // The buckets are read in place: the array properties copy on every access.
+        let buckets = a.withBuckets { aBounds, aCounts in
+            b.withBuckets { bBounds, bCounts -> Int in
+                for index in 0..<min(aBounds.count, bBounds.count) {
+                    let bound = order(aBounds[index], bBounds[index])
+                    if bound != 0 { return bound }
+                    let count = order(aCounts[index], bCounts[index])
+                    if count != 0 { return count }
+                }
+                return order(aBounds.count, bBounds.count)
+            }
         }
-        let length = order(a.bucketLowerBounds.count, b.bucketLowerBounds.count)
-        return length != 0 ? length : order(a.submissions, b.submissions)
+        return buckets != 0 ? buckets : order(a.submissions, b.submissions)
     }
 
     static func order<T: Comparable>(_ a: T, _ b: T) -> Int {

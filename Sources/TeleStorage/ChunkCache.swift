@@ -96,7 +96,7 @@ final class ChunkCache: Sendable {
         case .dictionary(let codes, let dictionary):
             return codes.count * 4 + dictionary.bytes.count + dictionary.offsets.count * 4
         case .histogram(let histograms):
-            return histograms.reduce(rows * 96) { $0 + ($1.bucketLowerBounds.count + $1.customBounds.count) * 16 }
+            return histograms.reduce(rows * 96) { $0 + ($1.entryCount + $1.customBoundCount) * 16 }
         case .constant: return 64
         }
     }
