@@ -20,6 +20,7 @@ struct PingFilePieces {
     private var carry: [UInt8] = []
     private var endOfFile = false
     private var nextFirstLine = 1
+    private var nextFileOffset = 0
 
     /// - Throws: `TeleError` 58030 when the file cannot be opened.
     init(path: String, pieceBytes: Int = PingFilePieces.defaultPieceBytes) throws {
@@ -38,8 +39,9 @@ struct PingFilePieces {
         _ = Glibc.close(descriptor)
     }
 
-    /// Returns the next piece and the line of the file it starts on, or nil at the end.
-    mutating func next() throws -> (bytes: [UInt8], firstLine: Int)? {
+    /// Returns the next piece with the line and the byte offset of the file it starts at, or
+    /// nil at the end.
+    mutating func next() throws -> (bytes: [UInt8], firstLine: Int, fileOffset: Int)? {
         var buffer = carry
         carry = []
         var searchFrom = 0
@@ -56,24 +58,45 @@ struct PingFilePieces {
             searchFrom = buffer.count
         }
         let firstLine = nextFirstLine
-        nextFirstLine += buffer.withUnsafeBufferPointer { bytes in bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
-        return (buffer, firstLine)
+        let fileOffset = nextFileOffset
+        nextFileOffset += buffer.count
+        nextFirstLine += buffer.withUnsafeBufferPointer { bytes in
+            // Wrapping addition, so the loop vectorizes: a count never exceeds the byte count.
+            var newlines = 0
+            for byte in bytes where byte == 0x0A { newlines &+= 1 }
+            return newlines
+        }
+        return (buffer, firstLine, fileOffset)
     }
 
+    /// Appends up to `readBytes` bytes of the file to `buffer`, or sets `endOfFile`.
+    ///
+    /// The bytes are read into a new array's uninitialized storage and then moved or copied,
+    /// because filling the array with zeros first cost more than the read itself.
     private mutating func readMore(into buffer: inout [UInt8]) throws {
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: readBytes))
-        let count = buffer.withUnsafeMutableBufferPointer { bytes in
-            Glibc.read(descriptor, bytes.baseAddress! + start, readBytes)
+        var readError: Int32 = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: readBytes) { bytes, initializedCount in
+            guard let base = bytes.baseAddress else { return }
+            let count = Glibc.read(descriptor, base, readBytes)
+            if count < 0 { readError = errno }
+            initializedCount = max(count, 0)
         }
-        if count < 0 {
-            buffer.removeSubrange(start...)
+        if readError != 0 {
             throw TeleError(
-                .ioError, "could not read file \"\(path)\": \(String(cString: strerror(errno)))",
+                .ioError, "could not read file \"\(path)\": \(String(cString: strerror(readError)))",
                 hint: "Check that the file is readable.")
         }
-        buffer.removeSubrange((start + count)...)
-        if count == 0 { endOfFile = true }
+        if chunk.isEmpty {
+            endOfFile = true
+        } else if buffer.isEmpty {
+            buffer = chunk
+        } else {
+            // Reserve a whole piece at once, so a piece is not copied on every regrowth.
+            if buffer.capacity < buffer.count + chunk.count {
+                buffer.reserveCapacity(max(pieceBytes, buffer.count) + readBytes)
+            }
+            buffer.append(contentsOf: chunk)
+        }
     }
 
     /// Finds the offset of the last `{` that starts a line at or after `from`, if any.

@@ -1,0 +1,99 @@
+// Ingest of one buffer of NDJSON on several threads.
+//
+// The buffer is cut into parts at lines that start with `{`, the same document starts that
+// `PingIngestor` resumes at after a parse error, so every document lies wholly inside one
+// part. Each part is parsed, checked and flattened on its own thread into its own batch,
+// and the batches are joined in buffer order. The result has the same rows in the same
+// order as a single-threaded `ingest`; only the chunk boundaries differ.
+
+import Dispatch
+import Synchronization
+import TeleCore
+
+extension PingIngestor {
+    /// Parts smaller than this are not worth a thread: below it, one thread ingests the
+    /// whole buffer.
+    static let minimumPartBytes = 1 << 20
+
+    /// Ingests every document of `fileBytes` like `ingest(fileBytes:fileName:)`, using up to
+    /// `threads` threads.
+    ///
+    /// - Parameters:
+    ///   - firstLine: The line of the file that `fileBytes` starts on.
+    ///   - fileOffset: The file offset of `fileBytes[0]`. With `firstLine`, rejections name
+    ///     lines and byte offsets of the file when `fileBytes` is one piece of it.
+    ///   - threads: The most threads to use; 1 ingests on the calling thread.
+    public func ingest(
+        fileBytes: [UInt8], fileName: String, firstLine: Int = 1, fileOffset: Int = 0, threads: Int,
+        rejectedAt: Int64? = nil
+    ) -> IngestBatch {
+        let rejectionTime = rejectedAt ?? PingIngestor.currentTimeMicros()
+        let parts = PingIngestor.partition(fileBytes, into: min(threads, fileBytes.count / PingIngestor.minimumPartBytes))
+        if parts.count <= 1 {
+            return ingest(
+                fileBytes: fileBytes, range: 0..<fileBytes.count, firstLine: firstLine, fileOffset: fileOffset,
+                fileName: fileName, rejectedAt: rejectionTime)
+        }
+
+        let results = Mutex<[IngestBatch?]>(Array(repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            let part = parts[index]
+            let batch = ingest(
+                fileBytes: fileBytes, range: part.range, firstLine: firstLine + part.lineOffset,
+                fileOffset: fileOffset, fileName: fileName, rejectedAt: rejectionTime)
+            results.withLock { $0[index] = batch }
+        }
+
+        var joined = IngestBatch()
+        for batch in results.withLock({ $0 }) {
+            guard let batch else { preconditionFailure("every part was ingested") }
+            joined.append(batch)
+        }
+        return joined
+    }
+
+    /// Cuts `bytes` into at most `count` ranges of similar size that each start at a
+    /// document start, with the number of lines before each range.
+    static func partition(_ bytes: [UInt8], into count: Int) -> [(range: Range<Int>, lineOffset: Int)] {
+        guard count > 1 else { return [(0..<bytes.count, 0)] }
+        var starts = [0]
+        for index in 1..<count {
+            let target = bytes.count / count * index
+            guard target > starts[starts.count - 1] else { continue }
+            let start = nextDocumentStart(bytes, after: target - 1)
+            if start < bytes.count, start > starts[starts.count - 1] { starts.append(start) }
+        }
+
+        var parts: [(range: Range<Int>, lineOffset: Int)] = []
+        var lines = 0
+        for (index, start) in starts.enumerated() {
+            let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
+            parts.append((start..<end, lines))
+            lines += countNewlines(bytes, start..<end)
+        }
+        return parts
+    }
+
+    static func countNewlines(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            for index in range where buffer[index] == 0x0A { count &+= 1 }
+            return count
+        }
+    }
+}
+
+extension IngestBatch {
+    /// Appends the rows and counts of `other` after this batch's.
+    mutating func append(_ other: IngestBatch) {
+        pings += other.pings
+        histograms += other.histograms
+        scalars += other.scalars
+        rejected += other.rejected
+        documentCount += other.documentCount
+        pingCount += other.pingCount
+        histogramCount += other.histogramCount
+        scalarCount += other.scalarCount
+        rejections += other.rejections
+    }
+}
