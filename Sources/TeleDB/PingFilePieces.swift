@@ -4,9 +4,13 @@
 // A piece ends just before a line that starts with `{`, the start of the next
 // newline-delimited document. A pretty-printed document indents its inner braces, so a
 // single-document file is never split; a file without such a line is read whole.
+// `PingPiecePrefetcher` reads and parses the pieces on a background thread, one piece ahead
+// of the thread that stores them.
 
+import Foundation
 import Glibc
 import TeleCore
+import TeleIngest
 
 struct PingFilePieces {
     /// Bytes per piece by default: large enough that per-piece costs vanish, small enough
@@ -107,5 +111,99 @@ struct PingFilePieces {
             index -= 1
         }
         return nil
+    }
+}
+
+/// Reads and ingests the pieces of ping files on a background thread, one piece ahead of
+/// the caller, so that parsing the next piece overlaps with storing the current one.
+///
+/// Items arrive in file order: each piece's batch, then the end of its file, and after the
+/// last file `finished`. A file that cannot be opened or read ends the sequence with
+/// `failure`, at the point where a sequential read would have thrown.
+final class PingPiecePrefetcher: @unchecked Sendable {
+    enum Item {
+        case piece(IngestBatch, bytes: Int)
+        case fileEnd
+        case failure(any Error)
+        case finished
+
+        var isFinished: Bool {
+            if case .finished = self { return true }
+            return false
+        }
+    }
+
+    private let files: [String]
+    private let pieceBytes: Int
+    private let threads: Int
+    private let ingestor: PingIngestor
+    /// Guards `queue` and `stopped`; the reading thread waits on it while the queue is full,
+    /// the caller while it is empty.
+    private let condition = NSCondition()
+    private var queue: [Item] = []
+    private var stopped = false
+    /// Items read ahead of the caller. One piece ahead is enough for the overlap, and each
+    /// piece in the queue holds its bytes' rows in memory.
+    private let depth = 1
+
+    init(files: [String], pieceBytes: Int, threads: Int, ingestor: PingIngestor) {
+        self.files = files
+        self.pieceBytes = pieceBytes
+        self.threads = threads
+        self.ingestor = ingestor
+        let thread = Thread { [self] in run() }
+        thread.name = "ping ingest reader"
+        thread.start()
+    }
+
+    /// Returns the next item, waiting for the reading thread when none is ready.
+    func next() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty { condition.wait() }
+        let item = queue.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// Makes the reading thread stop after the piece it is on; later `next` calls must not
+    /// be made.
+    func stop() {
+        condition.lock()
+        stopped = true
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Queues `item`, waiting while the queue is full; returns false once stopped.
+    private func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= depth, !stopped { condition.wait() }
+        if stopped { return false }
+        queue.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    private func run() {
+        for file in files {
+            do {
+                var pieces = try PingFilePieces(path: file, pieceBytes: pieceBytes)
+                defer { pieces.close() }
+                while let piece = try pieces.next() {
+                    let batch = ingestor.ingest(
+                        fileBytes: piece.bytes, fileName: file, firstLine: piece.firstLine,
+                        fileOffset: piece.fileOffset, threads: threads)
+                    guard put(.piece(batch, bytes: piece.bytes.count)) else { return }
+                }
+            } catch {
+                _ = put(.failure(error))
+                return
+            }
+            guard put(.fileEnd) else { return }
+        }
+        _ = put(.finished)
     }
 }

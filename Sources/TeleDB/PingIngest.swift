@@ -91,34 +91,34 @@ extension Database {
         let total = sizes.reduce(0, +)
         var seenIDs = options.dedupe ? try storedDocumentIDs() : []
 
-        var index = 0
-        var pieces: PingFilePieces?
-        defer { pieces?.close() }
-        while index < files.count {
+        // A background thread reads and parses one piece ahead, while this thread stores.
+        let prefetcher = PingPiecePrefetcher(files: files, pieceBytes: pieceBytes, threads: threads, ingestor: ingestor)
+        defer { prefetcher.stop() }
+        var item = prefetcher.next()
+        while !item.isFinished {
             let transaction = try storage.beginWrite()
             do {
                 try createPingTables(in: transaction)
                 let baseCounts = try materializedViewBaseCounts(in: transaction)
                 var batchBytes = 0
-                while index < files.count, batchBytes < Database.commitBatchBytes {
-                    // Large files arrive in pieces, so one commit may hold part of a file.
-                    if pieces == nil { pieces = try PingFilePieces(path: files[index], pieceBytes: pieceBytes) }
-                    guard let piece = try pieces?.next() else {
-                        pieces?.close()
-                        pieces = nil
+                // Large files arrive in pieces, so one commit may hold part of a file.
+                while !item.isFinished, batchBytes < Database.commitBatchBytes {
+                    switch item {
+                    case .piece(var batch, let bytes):
+                        if options.dedupe { report.duplicates += dropDuplicates(&batch, seen: &seenIDs) }
+                        try append(batch, in: transaction)
+                        record(batch, into: &report)
+                        report.bytes += bytes
+                        batchBytes += bytes
+                        progress?(report.bytes, total)
+                    case .fileEnd:
                         report.files += 1
-                        index += 1
-                        continue
+                    case .failure(let error):
+                        throw error
+                    case .finished:
+                        break
                     }
-                    var batch = ingestor.ingest(
-                        fileBytes: piece.bytes, fileName: files[index], firstLine: piece.firstLine,
-                        fileOffset: piece.fileOffset, threads: threads)
-                    if options.dedupe { report.duplicates += dropDuplicates(&batch, seen: &seenIDs) }
-                    try append(batch, in: transaction)
-                    record(batch, into: &report)
-                    report.bytes += piece.bytes.count
-                    batchBytes += piece.bytes.count
-                    progress?(report.bytes, total)
+                    item = prefetcher.next()
                 }
                 try maintainMaterializedViews(baseCounts: baseCounts, rewrittenTable: nil, incremental: true, in: transaction)
                 try transaction.commit()
