@@ -137,13 +137,13 @@ final class PingPiecePrefetcher: @unchecked Sendable {
     private let pieceBytes: Int
     private let threads: Int
     private let ingestor: PingIngestor
-    /// Guards `queue` and `stopped`; the reading thread waits on it while the queue is full,
-    /// the caller while it is empty.
+    /// The lock of `queue` and `stopped`. The reading thread waits on it while the queue is
+    /// full, the caller while it is empty.
     private let condition = NSCondition()
     private var queue: [Item] = []
     private var stopped = false
     /// Items read ahead of the caller. One piece ahead is enough for the overlap, and each
-    /// piece in the queue holds its bytes' rows in memory.
+    /// queued piece keeps its rows in memory.
     private let depth = 1
 
     init(files: [String], pieceBytes: Int, threads: Int, ingestor: PingIngestor) {
@@ -166,8 +166,8 @@ final class PingPiecePrefetcher: @unchecked Sendable {
         return item
     }
 
-    /// Makes the reading thread stop after the piece it is on; later `next` calls must not
-    /// be made.
+    /// Makes the reading thread stop after the piece it is on. The caller must not call
+    /// `next` afterwards.
     func stop() {
         condition.lock()
         stopped = true
@@ -176,7 +176,7 @@ final class PingPiecePrefetcher: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Queues `item`, waiting while the queue is full; returns false once stopped.
+    /// Queues `item`, waiting while the queue is full. Returns false once stopped.
     private func put(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }

@@ -5,7 +5,7 @@
 //
 // A digest covers every row of a table rendered as text, one line per row, with the lines
 // sorted, so it does not depend on the order in which ingest appends rows. The
-// `rejected_at` column holds the ingest time and is left out; the file names in
+// `rejected_at` column contains the ingest time and is left out. The file names in
 // `rejected_pings` are taken relative to the shared data folder.
 
 import Foundation
@@ -15,8 +15,8 @@ import TeleCore
 
 @Suite("Ingest content digests", .serialized)
 struct IngestContentTests {
-    /// The MD5 of the sorted text rows of `sql`'s result, with `prefix` removed from every
-    /// value that starts with it.
+    /// Computes the MD5 of the sorted text rows of `sql`'s result, with `prefix` removed from
+    /// every value that starts with it.
     static func digest(_ session: Session, _ sql: String, strippingPrefix prefix: String = "\u{0}") throws -> String {
         let rows = try session.execute(sql)[0].rows
         var lines = rows.map { row in
