@@ -152,6 +152,13 @@ struct JSONScanner {
         let start = position
         var hasEscapes = false
         while position < end {
+            // Skip eight plain bytes at a time; any other byte goes through the checks below.
+            while end &- position >= 8,
+                !JSONScanner.containsSpecialByte(UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
+            {
+                position &+= 8
+            }
+            guard position < end else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
                 nodes.append(
@@ -173,6 +180,24 @@ struct JSONScanner {
             }
         }
         throw Failure(message: "unterminated string", offset: position)
+    }
+
+    /// Whether any of the eight bytes in `word` is a quote, a backslash, a control character
+    /// or not ASCII, the bytes a string scan must look at one by one.
+    ///
+    /// Uses the bit tricks for "some byte is zero" and "some byte is less than n" (Sean
+    /// Anderson, Bit Twiddling Hacks). They can flag a clean word, which costs only a slower
+    /// scan of it, but never miss a special byte.
+    @inline(__always)
+    static func containsSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let zeroInQuotes = (quotes &- ones) & ~quotes
+        let zeroInBackslashes = (backslashes &- ones) & ~backslashes
+        let belowSpace = (word &- ones &* 0x20) & ~word
+        return (zeroInQuotes | zeroInBackslashes | belowSpace | word) & highBits != 0
     }
 
     /// Validates one escape sequence starting at its backslash.
