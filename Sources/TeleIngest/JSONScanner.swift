@@ -152,11 +152,15 @@ struct JSONScanner {
         let start = position
         var hasEscapes = false
         while position < end {
-            // Skip eight plain bytes at a time; any other byte goes through the checks below.
-            while end &- position >= 8,
-                !JSONScanner.containsSpecialByte(UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
-            {
-                position &+= 8
+            // Skip plain bytes eight at a time, up to the first byte the checks below must see.
+            while end &- position >= 8 {
+                let mask = JSONScanner.specialByteMask(UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
+                if mask == 0 {
+                    position &+= 8
+                } else {
+                    position &+= mask.trailingZeroBitCount &>> 3
+                    break
+                }
             }
             guard position < end else { break }
             let byte = input[position]
@@ -182,14 +186,15 @@ struct JSONScanner {
         throw Failure(message: "unterminated string", offset: position)
     }
 
-    /// Whether any of the eight bytes in `word` is a quote, a backslash, a control character
-    /// or not ASCII, the bytes a string scan must look at one by one.
+    /// Returns a mask with the high bit set in the lane of every byte of `word` (read little
+    /// endian) that is a quote, a backslash, a control character or not ASCII, the bytes a
+    /// string scan must look at one by one, or 0 when there is none.
     ///
     /// Uses the bit tricks for "some byte is zero" and "some byte is less than n" (Sean
-    /// Anderson, Bit Twiddling Hacks). They can flag a clean word, which costs only a slower
-    /// scan of it, but never miss a special byte.
+    /// Anderson, Bit Twiddling Hacks). A borrow can flag a lane above a special byte, but the
+    /// lowest flagged lane is always the first special byte.
     @inline(__always)
-    static func containsSpecialByte(_ word: UInt64) -> Bool {
+    static func specialByteMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* 0x22)
@@ -197,7 +202,7 @@ struct JSONScanner {
         let zeroInQuotes = (quotes &- ones) & ~quotes
         let zeroInBackslashes = (backslashes &- ones) & ~backslashes
         let belowSpace = (word &- ones &* 0x20) & ~word
-        return (zeroInQuotes | zeroInBackslashes | belowSpace | word) & highBits != 0
+        return (zeroInQuotes | zeroInBackslashes | belowSpace | word) & highBits
     }
 
     /// Validates one escape sequence starting at its backslash.
