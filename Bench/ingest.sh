@@ -2,11 +2,13 @@
 # Times ping ingest: `teledb ingest` beside DuckDB's read_json on the same JSON files, in MB of
 # JSON per second, on one core and on all cores.
 #
-#   Bench/ingest.sh [--pings N] [--copies N] [--runs N] [--report FILE]
+#   Bench/ingest.sh [--pings N] [--real DIR] [--copies N] [--runs N] [--report FILE]
 #
 # --pings N    generated pings, one NDJSON file (default 20000, about 200 MB)
-# --copies N   times the real pass pings from ../shared/telemetry are repeated, as compact
-#              lines of one NDJSON file, when that folder exists (default 40, about 11 MB)
+# --real DIR   folder of real pings (default ../shared/telemetry/pings/pass); skipped when
+#              it does not exist
+# --copies N   times the real pings are repeated, as compact lines of one NDJSON file
+#              (default 40, about 11 MB)
 # --runs N     runs per measurement; the best and the median are reported (default 3)
 # --report F   also write the results as a markdown section to F (default: print only)
 #
@@ -18,15 +20,17 @@ cd "$(dirname "$0")/.."
 
 pings=20000
 copies=40
+real=../shared/telemetry/pings/pass
 runs=3
 report=
 while [ $# -gt 0 ]; do
     case "$1" in
         --pings) pings=${2:?--pings needs a number}; shift 2 ;;
+        --real) real=${2:?--real needs a folder}; shift 2 ;;
         --copies) copies=${2:?--copies needs a number}; shift 2 ;;
         --runs) runs=${2:?--runs needs a number}; shift 2 ;;
         --report) report=${2:?--report needs a file}; shift 2 ;;
-        *) echo "usage: Bench/ingest.sh [--pings N] [--copies N] [--runs N] [--report FILE]" >&2; exit 2 ;;
+        *) echo "usage: Bench/ingest.sh [--pings N] [--real DIR] [--copies N] [--runs N] [--report FILE]" >&2; exit 2 ;;
     esac
 done
 
@@ -51,7 +55,6 @@ if [ "$(cat "$data/stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "$stamp" >"$data/stamp"
 fi
 
-real=../shared/telemetry/pings/pass
 real_args=()
 if [ -d "$real" ] && [ "$copies" -gt 0 ]; then
     real_args=(--real "$real" --copies "$copies")

@@ -69,7 +69,7 @@ extension Database {
     /// process may run on, so `taskset` limits them too.
     func ingestPings(
         files: [String], options: PingIngestOptions, pieceBytes: Int,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        threads: Int = PingIngestor.availableProcessors(),
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) throws -> PingIngestReport {
         let started = DispatchTime.now()

@@ -154,7 +154,9 @@ struct JSONScanner {
         while position < end {
             // Skip plain bytes eight at a time, up to the first byte the checks below must see.
             while end &- position >= 8 {
-                let mask = JSONScanner.specialByteMask(UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
+                // Little endian, so the lowest lane is the first byte in memory.
+                let word = UInt64(littleEndian: UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
+                let mask = JSONScanner.specialByteMask(word)
                 if mask == 0 {
                     position &+= 8
                 } else {
@@ -186,13 +188,14 @@ struct JSONScanner {
         throw Failure(message: "unterminated string", offset: position)
     }
 
-    /// Returns a mask with the high bit set in the lane of every byte of `word` (read little
-    /// endian) that is a quote, a backslash, a control character or not ASCII, the bytes a
-    /// string scan must look at one by one, or 0 when there is none.
+    /// Returns a mask with the high bit set in the lane of each byte of `word` that a string
+    /// scan must look at one by one: a quote, a backslash, a control character or a non-ASCII
+    /// byte. The mask is 0 when there is none.
     ///
-    /// Uses the bit tricks for "some byte is zero" and "some byte is less than n" (Sean
-    /// Anderson, Bit Twiddling Hacks). A borrow can flag a lane above a special byte, but the
-    /// lowest flagged lane is always the first special byte.
+    /// It subtracts 0x01 (to find zero bytes after XOR with the quote or the backslash) and
+    /// 0x20 (to find control characters) from every lane at once. A borrow can flag a lane
+    /// above a special byte, but lanes below the first special byte produce neither a flag
+    /// nor a borrow, so the lowest flagged lane is always the first special byte.
     @inline(__always)
     static func specialByteMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101

@@ -10,6 +10,10 @@ import Dispatch
 import Synchronization
 import TeleCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension PingIngestor {
     /// Parts smaller than this are not worth a thread: below it, one thread ingests the
     /// whole buffer.
@@ -50,6 +54,25 @@ extension PingIngestor {
             joined.append(batch)
         }
         return joined
+    }
+
+    /// Returns the number of processors this process may run on: the CPUs of its affinity
+    /// mask, so `taskset` lowers it, or the online CPUs where the mask cannot be read.
+    public static func availableProcessors() -> Int {
+        #if canImport(Glibc)
+        let online = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        // Swift's Glibc module does not import sched_getaffinity, so it is looked up by name.
+        typealias GetAffinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer?) -> Int32
+        guard let symbol = dlsym(nil, "sched_getaffinity") else { return online }
+        let getAffinity = unsafeBitCast(symbol, to: GetAffinity.self)
+        // A mask of 1,024 CPUs, the size of glibc's cpu_set_t.
+        var mask = [UInt64](repeating: 0, count: 16)
+        let status = mask.withUnsafeMutableBytes { getAffinity(0, $0.count, $0.baseAddress) }
+        let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+        return status == 0 && count > 0 ? count : online
+        #else
+        return 1
+        #endif
     }
 
     /// Cuts `bytes` into at most `count` ranges of similar size that each start at a
