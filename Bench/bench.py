@@ -2,8 +2,8 @@
 Markdown report between the markers in Docs/benchmarks.md.
 
 Bench/run.sh builds TeleDB, makes the virtual environment and the data, then calls this
-script. TeleDB runs its queries in one long-lived `teledb DB --mode csv` process that reads
-statements from a pipe, so process start does not count. Each peer runs in its own Python
+script. TeleDB runs its queries in a long-lived `teledb DB --mode csv` process per thread
+setting (`SET threads = N`) that reads statements from a pipe, so process start does not count. Each peer runs in its own Python
 process per thread setting (see peer_engine.py).
 """
 
@@ -61,33 +61,43 @@ def os_child_peak_kb():
 
 
 class TeleDBProcess:
-    """One `teledb DB --mode csv` process fed statements through stdin.
+    """One `teledb DB --mode csv` process fed statements through stdin, with `.timer on`.
 
     After each query the runner sends `SELECT 'marker-N' AS marker`, and the query's output
-    ends where the marker's header line starts. The time runs from writing the query to
-    reading the marker's value, so it includes formatting the result as CSV. Errors go to a
-    file, which is checked after each statement."""
+    ends where the marker's header line starts. A query's time is the shell's own `Run Time`
+    line: from the statement's start until its rows are written, measured inside the process
+    as the peers' times are measured inside theirs, so the pipe's round trip does not count.
+    Errors go to a file, which is checked after each statement."""
 
     def __init__(self, teledb, database, error_path):
         self.errors = open(error_path, "w+", encoding="utf-8")
         self.process = subprocess.Popen([teledb, database, "--mode", "csv"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1)
         self.counter = 0
+        self.process.stdin.write(".timer on\n")
 
     def execute(self, sql):
+        """Run one statement; return its rows and the seconds the shell measured."""
         self.counter += 1
         marker = f"marker-{self.counter}"
         error_offset = self.errors.tell()
         self.process.stdin.write(sql.strip().rstrip(";") + ";\n" + f"SELECT '{marker}' AS marker;\n")
         self.process.stdin.flush()
         lines = []
+        seconds = None
         while True:
             line = self.process.stdout.readline()
             if not line:
                 raise RuntimeError("teledb ended before the query finished")
             line = line.rstrip("\r\n")
             if line == marker:
+                # The marker statement's own time follows its value.
+                self.process.stdout.readline()
                 break
+            if line.startswith("Run Time: "):
+                if seconds is None:
+                    seconds = float(line.split()[2])
+                continue
             lines.append(line)
         # The last line read before the marker's value is its header.
         if lines and lines[-1] == "marker":
@@ -96,7 +106,7 @@ class TeleDBProcess:
         if self.errors.tell() != error_offset:
             self.errors.seek(error_offset)
             raise RuntimeError(self.errors.read().strip())
-        return list(csv.reader(io.StringIO("\n".join(lines))))[1:]
+        return list(csv.reader(io.StringIO("\n".join(lines))))[1:], seconds
 
     def peak_memory_mb(self):
         with open(f"/proc/{self.process.pid}/status", encoding="utf-8") as status:
@@ -111,32 +121,36 @@ class TeleDBProcess:
         self.errors.close()
 
 
-def run_teledb(arguments, queries):
+def load_teledb(arguments):
     store = os.path.join(arguments.store, "teledb")
     database = os.path.join(store, "bench.tdb")
     shutil.rmtree(store, ignore_errors=True)
     os.makedirs(store)
     seconds, load_peak, _ = run_measured([arguments.teledb, database, "-c", teledb_load_sql(arguments.data)])
-    figures = {"load_seconds": seconds, "disk_bytes": peer_engine.directory_size(database), "load_peak_mb": load_peak}
+    return {"load_seconds": seconds, "disk_bytes": peer_engine.directory_size(database), "load_peak_mb": load_peak}
 
-    process = TeleDBProcess(arguments.teledb, database, os.path.join(store, "errors.log"))
+
+def run_teledb(arguments, queries, threads):
+    """Time every query in a fresh `teledb` process allowed `threads` threads per query."""
+    store = os.path.join(arguments.store, "teledb")
+    process = TeleDBProcess(arguments.teledb, os.path.join(store, "bench.tdb"),
+                            os.path.join(store, f"errors-{threads}.log"))
+    process.execute(f"SET threads = {threads}")
     results = {}
     for query in queries:
         try:
-            rows = process.execute(query["sql"]["teledb"])
+            rows, _ = process.execute(query["sql"]["teledb"])
             times = []
             while len(times) < peer_engine.REPEATS and (not times or sum(times) < peer_engine.TIME_BUDGET_SECONDS):
-                start = time.perf_counter()
-                rows = process.execute(query["sql"]["teledb"])
-                times.append(time.perf_counter() - start)
+                rows, seconds = process.execute(query["sql"]["teledb"])
+                times.append(seconds)
             results[query["name"]] = {"seconds": statistics.median(times), "runs": len(times),
                                       "rows": common.normalize_rows(rows)}
         except RuntimeError as error:
             print(f"teledb: query {query['name']} failed: {error}", file=sys.stderr)
             results[query["name"]] = {"error": str(error)}
-    figures["query_peak_mb"] = process.peak_memory_mb()
+    figures = {"queries": results, "query_peak_mb": process.peak_memory_mb()}
     process.close()
-    figures["queries"] = results
     return figures
 
 
@@ -205,7 +219,7 @@ def time_table(queries, results, threads_label, peers, mode):
     times = {engine: [] for engine in ["teledb"] + peers}
     for query in queries:
         name = query["name"]
-        teledb = results["teledb"]["queries"].get(name)
+        teledb = results["teledb"][mode]["queries"].get(name)
         row = [f"{name[:2]} {query['title']}", seconds_text(teledb)]
         cells, checks = [], []
         for peer in peers:
@@ -242,15 +256,14 @@ def time_table(queries, results, threads_label, peers, mode):
     telemetry = [query["name"] for query in queries if query["telemetry"]]
     telemetry_row = [f"geometric mean, telemetry queries ({', '.join(name[:2] for name in telemetry)})"]
     for engine in ["teledb"] + peers:
-        chosen = [results["teledb"]["queries"].get(name) if engine == "teledb" else results[engine][mode]["queries"].get(name)
-                  for name in telemetry]
+        chosen = [results[engine][mode]["queries"].get(name) for name in telemetry]
         telemetry_row.append(milliseconds(geometric_mean([r["seconds"] for r in chosen if r and "error" not in r])))
     for peer in peers:
-        pairs = [(results["teledb"]["queries"].get(name), results[peer][mode]["queries"].get(name)) for name in telemetry]
+        pairs = [(results["teledb"][mode]["queries"].get(name), results[peer][mode]["queries"].get(name)) for name in telemetry]
         telemetry_row.append(f"{geometric_mean([t['seconds'] / p['seconds'] for t, p in pairs if t and p and 'error' not in t and 'error' not in p]):.2f}")
     fastest = []
     for name in telemetry:
-        teledb = results["teledb"]["queries"].get(name)
+        teledb = results["teledb"][mode]["queries"].get(name)
         peer_times = [results[p][mode]["queries"].get(name, {}).get("seconds") for p in peers]
         peer_times = [seconds for seconds in peer_times if seconds]
         if teledb and "error" not in teledb and peer_times:
@@ -265,10 +278,7 @@ def load_table(results, peers):
              "|---|---|---|---|---|"]
     for engine in ["teledb"] + peers:
         load = results[engine]["load"]
-        if engine == "teledb":
-            query_peak = f"{results['teledb']['query_peak_mb']:.0f}"
-        else:
-            query_peak = " / ".join(f"{results[engine][mode]['query_peak_mb']:.0f}" for mode in ["single", "all"])
+        query_peak = " / ".join(f"{results[engine][mode]['query_peak_mb']:.0f}" for mode in ["single", "all"])
         lines.append(f"| {common.ENGINE_NAMES[engine]} | {load['load_seconds']:.1f} | {load['disk_bytes'] / 1e6:.0f} | "
                      f"{load['load_peak_mb']:.0f} | {query_peak} |")
     return lines
@@ -281,10 +291,10 @@ def write_report(arguments, queries, results, peers, context):
     lines.append(f"Machine: {machine_description()}. Load average {context['load_before']} before the run and "
                  f"{context['load_after']} after it. {context['versions']}.")
     lines += [""] + load_table(results, peers) + [""]
-    lines += time_table(queries, results, "Single-threaded (DuckDB `SET threads = 1`, chDB `max_threads = 1`, "
-                        "`POLARS_MAX_THREADS=1`)", peers, "single") + [""]
-    lines += time_table(queries, results, f"All cores ({os.cpu_count()} threads for DuckDB, chDB and Polars; "
-                        "TeleDB and SQLite run one thread in both tables, from the same run)", peers, "all") + [""]
+    lines += time_table(queries, results, "Single-threaded (TeleDB and DuckDB `SET threads = 1`, chDB "
+                        "`max_threads = 1`, `POLARS_MAX_THREADS=1`)", peers, "single") + [""]
+    lines += time_table(queries, results, f"All cores ({os.cpu_count()} threads for TeleDB, DuckDB, chDB and Polars; "
+                        "SQLite runs one thread in both tables, from the same run)", peers, "all") + [""]
     lines.append(END_MARKER)
     block = "\n".join(lines)
 
@@ -349,10 +359,12 @@ def main():
                "versions": engine_versions(arguments.teledb)}
 
     results = {}
-    print("TeleDB: load and queries", flush=True)
-    teledb = run_teledb(arguments, queries)
-    results["teledb"] = {"load": {k: teledb[k] for k in ["load_seconds", "disk_bytes", "load_peak_mb"]},
-                         "queries": teledb["queries"], "query_peak_mb": teledb["query_peak_mb"]}
+    print("TeleDB: load", flush=True)
+    results["teledb"] = {"load": load_teledb(arguments)}
+    print("TeleDB: queries on 1 thread", flush=True)
+    results["teledb"]["single"] = run_teledb(arguments, queries, threads=1)
+    print(f"TeleDB: queries on {os.cpu_count()} threads", flush=True)
+    results["teledb"]["all"] = run_teledb(arguments, queries, threads=os.cpu_count())
     for peer in peers:
         print(f"{common.ENGINE_NAMES[peer]}: load", flush=True)
         results[peer] = {"load": run_peer(arguments, peer, "load")}

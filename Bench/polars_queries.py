@@ -14,7 +14,8 @@ def rows(frame):
 
 
 def count_all(t):
-    return [(t["pings"].height,)]
+    # A query through the engine, as the SQL engines run one, rather than the frame's height.
+    return rows(t["pings"].select(pl.len()))
 
 
 def count_filtered(t):

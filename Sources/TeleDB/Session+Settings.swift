@@ -78,8 +78,23 @@ extension Session {
         let constant = try ExpressionEvaluator.evaluateConstant(bound)
         let text: String
         if case .boolean(let flag) = constant { text = flag ? "on" : "off" } else { text = constant.text ?? "" }
+        if name.lowercased() == "threads" { try Self.checkThreads(text) }
         settings[name.lowercased()] = text
         return result("SET")
+    }
+
+    /// The threads the next query may use: the `threads` setting.
+    var queryThreads: Int {
+        setting("threads").flatMap { Int($0) } ?? Parallelism.processorCount
+    }
+
+    /// Accepts a whole number of threads from 1 to 256.
+    static func checkThreads(_ text: String) throws {
+        guard let threads = Int(text.trimmingCharacters(in: .whitespaces)), (1...256).contains(threads) else {
+            throw TeleError(
+                .invalidParameterValue, "invalid value for parameter \"threads\": \"\(text)\"",
+                hint: "Set threads to a whole number from 1 to 256; this machine has \(Parallelism.processorCount) cores.")
+        }
     }
 
     func runSessionCommand(_ command: SessionCommand) throws -> StatementResult {

@@ -86,7 +86,9 @@ public final class Session {
             // BEGIN ... COMMIT is a transaction of its own.
             let startTime = transactionStart ?? StatementClock.systemMicros()
             return try Interruption.run(monitor) {
-                try StatementClock.run(at: startTime) { try dispatch(statement, text: text, parameters: parameters) }
+                try Parallelism.run(threads: queryThreads) {
+                    try StatementClock.run(at: startTime) { try dispatch(statement, text: text, parameters: parameters) }
+                }
             }
         } catch {
             if transactionOpen { transactionFailed = true }

@@ -48,6 +48,7 @@ enum SettingDescriptions {
         "standard_conforming_strings": "Whether backslashes in ordinary string literals are literal; always on.",
         "statement_timeout": "Time limit for a statement in milliseconds; the wire server cancels a statement that runs longer, 0 for none.",
         "synchronous_commit": "Whether COMMIT waits for the write to disk. \(stored)",
+        "threads": "Most threads one query may use; the default is the number of cores.",
         "timezone": "Time zone for displaying timestamps; TeleDB always uses UTC.",
         "transaction_isolation": "Isolation level of the current transaction. \(stored)",
         "transaction_read_only": "Whether the current transaction is read-only. \(stored)",

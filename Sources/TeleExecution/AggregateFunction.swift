@@ -81,7 +81,8 @@ public enum AggregateFunctionRegistry {
         case ("sum", 1) where first!.isInteger: return make(.bigint) { SumIntegerState() }
         case ("sum", 1) where first!.isFloating: return make(.double) { SumDoubleState() }
         case ("sum", 1) where first == .interval: return make(.interval) { MinMaxValueState(kind: .sum, type: .interval) }
-        case ("avg", 1) where first!.isNumeric: return make(.double) { MomentState(kind: .mean) }
+        case ("avg", 1) where first!.isInteger: return make(.double) { AverageState(integerInput: true) }
+        case ("avg", 1) where first!.isNumeric: return make(.double) { AverageState(integerInput: false) }
         case ("min", 1) where first != .histogram, ("max", 1) where first != .histogram:
             let type = first!
             let wantMax = key == "max"

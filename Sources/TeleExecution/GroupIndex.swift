@@ -1,26 +1,56 @@
 // Maps key tuples to dense group ids (0, 1, 2, ...) with open-addressing hash tables.
 //
-// Three paths, chosen per chunk:
-//   - one integer-like key: a linear-probing table of Int64 keys stored in the slots;
-//   - one dictionary-encoded string key: the used dictionary entries are looked up once
-//     and rows map through their codes;
-//   - anything else: rows encoded as byte strings (`EncodedKeys`) in a linear-probing
-//     table of group ids that compares stored hashes first.
-// The key values of every group are kept as vectors for output.
+// The key types choose one path for the life of the index:
+//   - One integer-like key: a linear-probing table of Int64 keys stored in the slots.
+//   - One string key: a `StringKeyTable` whose values are the group ids. A dictionary-encoded
+//     key looks up each dictionary entry once per row group and maps rows through their codes.
+//   - An integer and a string key (a DISTINCT aggregate's group and argument): both are laid
+//     out as one byte key in a `StringKeyTable` (GroupIndex+PairKeys.swift).
+//   - Other keys of integer, double, boolean, interval or string type: every column becomes
+//     one 64-bit word per row, strings through a per-column `StringKeyTable` of dense ids.
+//     A `FixedWidthKeyTable` maps the word rows to group ids (GroupIndex+TypedKeys.swift).
+//   - Anything else (histogram keys): rows encoded as byte strings (`EncodedKeys`) in a
+//     linear-probing table of group ids that compares stored hashes first.
+// On every path group ids follow the first appearance of their key, NULL keys included, and
+// the key values of every group are kept as vectors for output.
 
 import TeleCore
 
 final class GroupIndex {
+    /// The table layout that an index uses for all of its chunks.
+    enum Path: Equatable {
+        case int64
+        case string
+        case integerAndString
+        case fixedWidth
+        case encoded
+    }
+
     let keyTypes: [DataType]
-    private(set) var groupCount = 0
-    /// The key values of each group, in group id order.
-    private var keyColumns: [VectorAccumulator]
+    let path: Path
+    var groupCount = 0
+    /// The key values of each group, in group id order, on the paths whose tables do not
+    /// store the keys as they came.
+    var keyColumns: [VectorAccumulator]
+    /// The group of NULL keys on the one-key paths, or -1 before any NULL key.
+    var nullGroup: Int32 = -1
 
     // The Int64 path: the key and the group of each slot (group -1 marks an empty slot).
-    private let usesInt64Keys: Bool
     private var slotKeys: [Int64] = []
     private var slotGroups: [Int32] = []
-    private var nullGroup: Int32 = -1
+
+    // The string path: strings to group ids.
+    var stringKeys = StringKeyTable(capacity: 1)
+    var stringCodeCache = DictionaryCodeCache()
+
+    // The (integer, string) path: combined keys to group ids.
+    var pairKeys = StringKeyTable(capacity: 1)
+
+    // The fixed-width path: one string table of dense ids per key column (unused for columns
+    // of other types), and the table of word rows.
+    var internedStrings: [StringKeyTable] = []
+    var fixedWidthKeys = FixedWidthKeyTable(columns: 0, capacity: 1)
+    var internedCodeCaches: [DictionaryCodeCache] = []
 
     // The byte-string path: the group of each slot, and each group's hash and encoded key.
     private var slots: [Int32] = []
@@ -28,30 +58,71 @@ final class GroupIndex {
     private var groupKeyBytes: [UInt8] = []
     private var groupKeyOffsets: [Int] = [0]
 
-    init(keyTypes: [DataType]) {
+    /// Creates an index for keys of `keyTypes`. With `usesTypedPaths` false every key goes
+    /// through the byte-encoded path, which tests use as the reference for the other paths.
+    init(keyTypes: [DataType], usesTypedPaths: Bool = true) {
         self.keyTypes = keyTypes
         keyColumns = keyTypes.map { VectorAccumulator(type: $0) }
-        usesInt64Keys = keyTypes.count == 1 && keyTypes[0].physical == .int64
+        path = usesTypedPaths ? Self.choosePath(keyTypes) : .encoded
         let capacity = 1024
-        if usesInt64Keys {
+        switch path {
+        case .int64:
             slotKeys = [Int64](repeating: 0, count: capacity)
             slotGroups = [Int32](repeating: -1, count: capacity)
-        } else {
+        case .string:
+            stringKeys = StringKeyTable(capacity: capacity)
+        case .integerAndString:
+            pairKeys = StringKeyTable(capacity: capacity)
+        case .fixedWidth:
+            internedStrings = keyTypes.map { StringKeyTable(capacity: $0.physical == .string ? capacity : 1) }
+            fixedWidthKeys = FixedWidthKeyTable(columns: keyTypes.count, capacity: capacity)
+            internedCodeCaches = keyTypes.map { _ in DictionaryCodeCache() }
+        case .encoded:
             slots = [Int32](repeating: -1, count: capacity)
         }
     }
 
+    private static func choosePath(_ keyTypes: [DataType]) -> Path {
+        if keyTypes.count == 1 && keyTypes[0].physical == .int64 { return .int64 }
+        if keyTypes.count == 1 && keyTypes[0].physical == .string { return .string }
+        if keyTypes.count == 2 && keyTypes[0].physical == .int64 && keyTypes[1].physical == .string {
+            return .integerAndString
+        }
+        // The NULL-flag word has one bit per column.
+        let fixedWidthTypes: [PhysicalType] = [.int64, .double, .bool, .interval, .string]
+        if !keyTypes.isEmpty && keyTypes.count <= 64 && keyTypes.allSatisfy({ fixedWidthTypes.contains($0.physical) }) {
+            return .fixedWidth
+        }
+        return .encoded
+    }
+
     /// Returns the key values of every group, one vector per key column.
-    func keyVectors() -> [Vector] { keyColumns.map { $0.finish() } }
+    func keyVectors() -> [Vector] {
+        switch path {
+        case .string: return [stringKeyVector()]
+        case .integerAndString: return integerStringKeyVectors()
+        case .int64, .fixedWidth, .encoded: return keyColumns.map { $0.finish() }
+        }
+    }
+
+    /// Prepares the index for lookups without insert (a join's probe side) once its keys are
+    /// in. A large one-string-key index builds a Bloom filter, because most probe rows of a
+    /// selective join miss, and the filter rejects them without reading the table.
+    func prepareForProbing() {
+        // NOTE: the 16,384-key limit is a guess, not a measured crossover.
+        if path == .string && stringKeys.count >= 16_384 { stringKeys.buildFilter() }
+    }
 
     /// Returns the group id of each row's key; with `insert`, unseen keys become new groups,
     /// otherwise they get -1. With `nullsMatch` false, a row with a NULL key gets -1 (joins).
     func lookup(_ keys: [Vector], count: Int, insert: Bool, nullsMatch: Bool = true) -> [Int32] {
-        if usesInt64Keys { return lookupInt64(keys[0], count: count, insert: insert, nullsMatch: nullsMatch) }
-        if keys.count == 1, case .dictionary(let codes, let dictionary) = keys[0].storage {
-            return lookupDictionary(keys[0], codes, dictionary, count: count, insert: insert, nullsMatch: nullsMatch)
+        switch path {
+        case .int64: return lookupInt64(keys[0], count: count, insert: insert, nullsMatch: nullsMatch)
+        case .string: return lookupString(keys[0], count: count, insert: insert, nullsMatch: nullsMatch)
+        case .integerAndString: return lookupIntegerString(keys, count: count, insert: insert, nullsMatch: nullsMatch)
+        case .fixedWidth: return lookupFixedWidth(keys, count: count, insert: insert, nullsMatch: nullsMatch)
+        case .encoded: return lookupEncoded(keys, count: count, insert: insert, nullsMatch: nullsMatch)
         }
-        return lookupEncoded(keys, count: count, insert: insert, nullsMatch: nullsMatch)
     }
 
     // MARK: Int64 keys
@@ -132,36 +203,6 @@ final class GroupIndex {
             slotKeys[slot] = oldKeys[index]
             slotGroups[slot] = oldGroups[index]
         }
-    }
-
-    // MARK: dictionary keys
-
-    private func lookupDictionary(
-        _ key: Vector, _ codes: [Int32], _ dictionary: StringColumn, count: Int, insert: Bool, nullsMatch: Bool
-    ) -> [Int32] {
-        // Look up only the entries some valid row uses, so that no empty group appears.
-        var used = [Bool](repeating: false, count: dictionary.count)
-        var nullRow = -1
-        for row in 0..<count {
-            if key.validity.isValid(row) { used[Int(codes[row])] = true } else if nullRow < 0 { nullRow = row }
-        }
-        let usedEntries = used.indices.filter { used[$0] }
-        var entryColumn = StringColumn()
-        for entry in usedEntries { dictionary.withBytes(entry) { entryColumn.append(bytes: $0) } }
-        let entryGroups = lookupEncoded(
-            [Vector.string(entryColumn)], count: usedEntries.count, insert: insert, nullsMatch: nullsMatch)
-        var groupOfEntry = [Int32](repeating: -1, count: dictionary.count)
-        for (position, entry) in usedEntries.enumerated() { groupOfEntry[entry] = entryGroups[position] }
-
-        var nullGroupId: Int32 = -1
-        if nullRow >= 0 && nullsMatch {
-            nullGroupId = lookupEncoded([Vector.constant(.null, type: .varchar, count: 1)], count: 1, insert: insert)[0]
-        }
-        var result = [Int32](repeating: -1, count: count)
-        for row in 0..<count {
-            result[row] = key.validity.isValid(row) ? groupOfEntry[Int(codes[row])] : nullGroupId
-        }
-        return result
     }
 
     // MARK: encoded keys

@@ -39,36 +39,78 @@ public final class HashAggregateOperator: PhysicalOperator {
     }
 
     private func aggregateInput() throws {
-        let index = GroupIndex(keyTypes: groupKeys.map(\.type))
-        let states = aggregates.map { $0.function.makeState() }
-        let distinctIndexes: [GroupIndex?] = aggregates.map { aggregate in
+        let table = AggregationTable(groupKeys: groupKeys, aggregates: aggregates)
+        while let chunk = try child.next() { try table.consume(chunk) }
+        output.append(try table.finish())
+    }
+}
+
+/// The groups and aggregate states of one hash aggregation, filled chunk by chunk.
+///
+/// A parallel aggregation fills one table per worker and folds them into the first with
+/// `absorb`, which needs aggregates without DISTINCT (their seen-pairs indexes do not merge).
+final class AggregationTable {
+    let groupKeys: [BoundExpression]
+    let aggregates: [BoundAggregate]
+    private let index: GroupIndex
+    private let states: [any AggregateState]
+    private let distinctIndexes: [GroupIndex?]
+
+    init(groupKeys: [BoundExpression], aggregates: [BoundAggregate]) {
+        self.groupKeys = groupKeys
+        self.aggregates = aggregates
+        index = GroupIndex(keyTypes: groupKeys.map(\.type))
+        states = aggregates.map { $0.function.makeState() }
+        distinctIndexes = aggregates.map { aggregate in
             aggregate.distinct ? GroupIndex(keyTypes: [.bigint] + aggregate.arguments.map(\.type)) : nil
         }
         if groupKeys.isEmpty {
             for state in states { state.resize(groupCount: 1) }
         }
+    }
 
-        while let chunk = try child.next() {
-            let groupIds: [Int32]
-            if groupKeys.isEmpty {
-                groupIds = [Int32](repeating: 0, count: chunk.count)
-            } else {
-                let keys = try groupKeys.map { try ExpressionEvaluator.evaluate($0, on: chunk) }
-                groupIds = index.lookup(keys, count: chunk.count, insert: true)
-                for state in states { state.resize(groupCount: index.groupCount) }
-            }
-            for (position, aggregate) in aggregates.enumerated() {
-                try update(states[position], aggregate, distinctIndexes[position], chunk: chunk, groupIds: groupIds)
-            }
+    private var groupCount: Int { groupKeys.isEmpty ? 1 : index.groupCount }
+
+    /// Folds one input chunk into the groups.
+    func consume(_ chunk: DataChunk) throws {
+        let groupIds: [Int32]
+        if groupKeys.isEmpty {
+            groupIds = [Int32](repeating: 0, count: chunk.count)
+        } else {
+            let keys = try groupKeys.map { try ExpressionEvaluator.evaluate($0, on: chunk) }
+            groupIds = index.lookup(keys, count: chunk.count, insert: true)
+            for state in states { state.resize(groupCount: index.groupCount) }
         }
+        for (position, aggregate) in aggregates.enumerated() {
+            try update(states[position], aggregate, distinctIndexes[position], chunk: chunk, groupIds: groupIds)
+        }
+    }
 
-        let groupCount = groupKeys.isEmpty ? 1 : index.groupCount
-        for state in states { state.resize(groupCount: groupCount) }
+    /// Folds every group of `other`, a table of the same aggregation, into this one.
+    func absorb(_ other: AggregationTable) throws {
+        precondition(!aggregates.contains { $0.distinct }, "DISTINCT aggregates cannot merge tables")
+        let mapping: [Int32]
+        if groupKeys.isEmpty {
+            mapping = [0]
+        } else {
+            mapping = index.lookup(other.index.keyVectors(), count: other.index.groupCount, insert: true)
+            for state in states { state.resize(groupCount: index.groupCount) }
+        }
+        for (state, otherState) in zip(states, other.states) {
+            otherState.resize(groupCount: other.groupCount)
+            try state.combine(otherState, mapping: mapping)
+        }
+    }
+
+    /// Returns one row per group: the key values, then each aggregate's result.
+    func finish() throws -> DataChunk {
+        let count = groupCount
+        for state in states { state.resize(groupCount: count) }
         var columns = groupKeys.isEmpty ? [] : index.keyVectors()
         for (position, state) in states.enumerated() {
             columns.append(try Cast.cast(try state.finalize(), to: aggregates[position].function.returnType))
         }
-        output.append(DataChunk(columns: columns, count: groupCount))
+        return DataChunk(columns: columns, count: count)
     }
 
     /// Folds one chunk into one aggregate, applying its FILTER and DISTINCT.

@@ -1,6 +1,7 @@
 // Equi-join by hashing the build side.
 //
-// The build input is read whole and its key tuples are grouped by a `GroupIndex`. Rows with
+// The build input is read whole and its key tuples are grouped by a `GroupIndex`, which then
+// prepares for probing (a Bloom filter of a large string key's build side). Rows with
 // equal keys form a chain through `firstRow` (one entry per key) and `nextRow` (one per row). Each probe chunk
 // looks its keys up, expands the chains into (probe row, build row) pairs, and applies the
 // residual condition to the pairs. NULL keys never match. Output columns are the probe
@@ -67,6 +68,7 @@ public final class HashJoinOperator: PhysicalOperator {
         buildRows = try MaterializedRows(draining: build).chunk
         let keys = try buildKeys.map { try ExpressionEvaluator.evaluate($0, on: buildRows) }
         let groups = index.lookup(keys, count: buildRows.count, insert: true, nullsMatch: false)
+        index.prepareForProbing()
         firstRow = [Int32](repeating: -1, count: index.groupCount)
         nextRow = [Int32](repeating: -1, count: buildRows.count)
         // Insert in reverse so that each chain lists build rows in input order.

@@ -28,16 +28,20 @@ public enum HistogramStatistics {
         guard total > 0 else { return nil }
         let layout = try HistogramLayout(of: histogram)
         let rank = p * Double(total)
-        var before: Int64 = 0
-        for (bound, count) in zip(histogram.bucketLowerBounds, histogram.bucketCounts) where count > 0 {
-            if Double(before + count) >= rank {
-                let fraction = max(0, (rank - Double(before)) / Double(count))
-                let index = layout.bucketIndex(of: bound)
-                return interpolate(kind: layout.kind, lower: bound, upper: layout.upperBound(ofBucket: index), fraction)
+        // Read the buckets in place: the array properties copy them.
+        return histogram.withBuckets { bounds, counts in
+            var before: Int64 = 0
+            for (bound, count) in zip(bounds, counts) where count > 0 {
+                if Double(before + count) >= rank {
+                    let fraction = max(0, (rank - Double(before)) / Double(count))
+                    let index = layout.bucketIndex(of: bound)
+                    return interpolate(
+                        kind: layout.kind, lower: bound, upper: layout.upperBound(ofBucket: index), fraction)
+                }
+                before += count
             }
-            before += count
+            return bounds.last.map(Double.init)
         }
-        return histogram.bucketLowerBounds.last.map(Double.init)
     }
 
     static func interpolate(kind: HistogramKind, lower: Int64, upper: Int64?, _ fraction: Double) -> Double {

@@ -27,6 +27,11 @@ public enum Interruption {
         return try body()
     }
 
+    /// The cancellation installed on this thread, which parallel workers install on theirs.
+    static var current: (any QueryCancellation)? {
+        Thread.current.threadDictionary[threadKey] as? any QueryCancellation
+    }
+
     /// Throws when the query running on this thread was cancelled.
     ///
     /// - Complexity: One thread-dictionary lookup, so call it per chunk, not per row.

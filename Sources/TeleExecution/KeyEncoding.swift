@@ -100,34 +100,3 @@ struct EncodedKeys {
         }
     }
 }
-
-/// Hashes a byte string to 64 bits, 8 bytes at a time with multiply and rotate steps.
-@inline(__always)
-func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-    var index = 0
-    while index + 8 <= bytes.count {
-        let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
-        hash = (hash << 31) | (hash >> 33)
-        index += 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while index < bytes.count {
-        tail |= UInt64(bytes[index]) << shift
-        shift += 8
-        index += 1
-    }
-    hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
-    return hash ^ (hash >> 29)
-}
-
-/// Hashes an integer key to 64 bits with the finalizer of SplitMix64.
-@inline(__always)
-func hashInt64(_ value: Int64) -> UInt64 {
-    var hash = UInt64(bitPattern: value) &+ 0x9E37_79B9_7F4A_7C15
-    hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-    return hash ^ (hash >> 31)
-}

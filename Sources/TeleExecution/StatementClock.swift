@@ -26,6 +26,11 @@ public enum StatementClock {
         return try body()
     }
 
+    /// The statement time installed on this thread, which parallel workers install on theirs.
+    static var installed: Int64? {
+        (Thread.current.threadDictionary[threadKey] as? NSNumber)?.int64Value
+    }
+
     /// Returns the installed statement time, or reads the system clock when none is installed.
     public static func now() -> Int64 {
         if let installed = Thread.current.threadDictionary[threadKey] as? NSNumber {

@@ -253,6 +253,7 @@ public enum CatalogSettings {
         "block_size": "8192", "default_tablespace": "", "row_security": "on", "synchronous_commit": "on",
         "work_mem": "4MB", "session_authorization": defaultUser, "role": "none", "xmloption": "content",
         "escape_string_warning": "on", "check_function_bodies": "on", "client_min_messages": "notice",
+        "threads": String(Parallelism.processorCount),
     ]
 
     /// Returns the value of a setting: the session's own, else the default.

@@ -12,6 +12,7 @@ enum Optimizer {
         plan = ConstantFolding.apply(plan)
         plan = JoinOrdering.apply(plan)
         plan = countRowsFromMetadata(plan)
+        plan = DistinctAggregateSplit.apply(plan)
         plan = introduceTopN(plan)
         plan = mergeProjections(plan)
         plan = ProjectionPruning.apply(plan)

@@ -34,7 +34,7 @@ enum PhysicalPlanner {
     }
 
     /// Returns the expressions a node evaluates itself, not those of its inputs.
-    private static func ownExpressions(_ plan: LogicalPlan) -> [BoundExpression] {
+    static func ownExpressions(_ plan: LogicalPlan) -> [BoundExpression] {
         switch plan {
         case .scan(let scan): return scan.filters
         case .values(_, let rows): return rows.flatMap { $0 }
@@ -67,7 +67,11 @@ enum PhysicalPlanner {
         return found
     }
 
-    private static func buildNode(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+    /// Builds a node; `sharedRowGroups`, set only for the inputs of a parallel aggregate (a
+    /// chain of filters and projections over one scan), goes to that scan.
+    static func buildNode(_ plan: LogicalPlan, sharedRowGroups: RowGroupDispenser? = nil) throws
+        -> (operator: any PhysicalOperator, explain: ExplainNode)
+    {
         let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
         switch plan {
         case .scan(let scan) where scan.rowSample != nil:
@@ -75,7 +79,8 @@ enum PhysicalPlanner {
         case .scan(let scan):
             let filter = ExpressionRewriting.conjunction(scan.filters)
             let scanOperator = TableScanOperator(
-                table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates)
+                table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates,
+                sharedRowGroups: sharedRowGroups, filterColumns: filter.map(ExpressionRewriting.columnsUsed))
             let names = plan.outputNames
             var line = "TableScan \(scan.tableName) columns=[\(names.joined(separator: ", "))]"
             if let filter { line += " filter=\(ExpressionPrinter.text(filter, names: names))" }
@@ -89,12 +94,12 @@ enum PhysicalPlanner {
             return (ValuesOperator(types: types, rows: values), ExplainNode(line: "Values rows=\(rows.count)"))
 
         case .filter(let input, let predicate):
-            let (child, explain) = try build(input)
+            let (child, explain) = try buildInput(input, sharedRowGroups)
             let line = "Filter \(ExpressionPrinter.text(predicate, names: input.outputNames)) \(rows)"
             return (FilterOperator(child: child, predicate: predicate), ExplainNode(line: line, children: [explain]))
 
         case .projection(let input, let expressions, let names):
-            let (child, explain) = try build(input)
+            let (child, explain) = try buildInput(input, sharedRowGroups)
             let inputNames = input.outputNames
             let shown = zip(expressions, names).map { expression, name -> String in
                 let text = ExpressionPrinter.text(expression, names: inputNames)
@@ -106,18 +111,21 @@ enum PhysicalPlanner {
             )
 
         case .aggregate(let input, let keys, let aggregates):
-            let (child, explain) = try build(input)
             let names = input.outputNames
             let keyText = keys.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
             let aggregateText = aggregates.map { ExpressionPrinter.text($0, names: names) }.joined(separator: ", ")
-            let line = "HashAggregate keys=[\(keyText)] aggregates=[\(aggregateText)] \(rows)"
+            let line = "HashAggregate keys=[\(keyText)] aggregates=[\(aggregateText)]"
+            if let parallel = try buildParallelAggregate(input, keys, aggregates, line: line, rows: rows) {
+                return parallel
+            }
+            let (child, explain) = try build(input)
             return (
                 HashAggregateOperator(child: child, groupKeys: keys, aggregates: aggregates),
-                ExplainNode(line: line, children: [explain])
+                ExplainNode(line: line + " " + rows, children: [explain])
             )
 
         case .join(let left, let right, let type, let condition):
-            return try buildJoin(left, right, type, condition, rows: rows)
+            return try buildJoin(left, right, type, condition, rows: rows, sharedRowGroups: sharedRowGroups)
 
         case .sort(let input, let keys):
             let (child, explain) = try build(input)
@@ -167,11 +175,21 @@ enum PhysicalPlanner {
         }
     }
 
+    /// Builds a join. In a parallel plan (`sharedRowGroups` set) only the probe side shares
+    /// the row groups: each worker builds the whole hash table from its own build input.
+    /// True when a hash join should build its table on the left input: the smaller one,
+    /// except that semi and anti joins return probe rows, so their left side must probe.
+    static func hashJoinBuildsLeft(_ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType) -> Bool {
+        type != .semi && type != .anti && CardinalityEstimator.rows(left) < CardinalityEstimator.rows(right)
+    }
+
     private static func buildJoin(
-        _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?, rows: String
+        _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?, rows: String,
+        sharedRowGroups: RowGroupDispenser? = nil
     ) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
-        let (leftOperator, leftExplain) = try build(left)
-        let (rightOperator, rightExplain) = try build(right)
+        let leftProbes = !hashJoinBuildsLeft(left, right, type)
+        let (leftOperator, leftExplain) = try buildInput(left, leftProbes ? sharedRowGroups : nil)
+        let (rightOperator, rightExplain) = try buildInput(right, leftProbes ? nil : sharedRowGroups)
         let names = left.outputNames + right.outputNames
         let leftCount = left.columnCount
         let keys = JoinKeys.split(condition, leftCount: leftCount)
@@ -194,9 +212,7 @@ enum PhysicalPlanner {
             details += " residual=\(ExpressionPrinter.text(residual, names: names))"
         }
 
-        // Semi and anti joins return probe rows, so the left side must probe.
-        let swap = type != .semi && type != .anti && CardinalityEstimator.rows(left) < CardinalityEstimator.rows(right)
-        if !swap {
+        if !hashJoinBuildsLeft(left, right, type) {
             let join = HashJoinOperator(
                 probe: leftOperator, build: rightOperator, type: type, probeKeys: keys.leftKeys, buildKeys: keys.rightKeys,
                 residual: ExpressionRewriting.conjunction(keys.residual))

@@ -131,14 +131,15 @@ public final class Shell {
             reportError(error, statement: statement)
             return false
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         for result in results {
             for notice in result.notices { errorOutput("NOTICE: \(notice)\n") }
             ResultFormatter.write(result, mode: mode, maxRows: maxRows, maxCellWidth: maxCellWidth, charts: chartOptions,
                                   to: output)
             if !inScript, Shell.reportsRowCount(result) { output(result.commandTag + "\n") }
         }
-        if timerEnabled { output("Run Time: \(String(format: "%.3f", seconds)) s\n") }
+        // The time includes writing the rows, as a client's time includes fetching them.
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if timerEnabled { output("Run Time: \(String(format: "%.6f", seconds)) s\n") }
         if results.contains(where: { !$0.returnsRows }) { catalogDidChange?() }
         return true
     }

@@ -92,10 +92,7 @@ enum ColumnDecoder {
             let micros = try reader.readArray(Int64.self, count: rowCount)
             storage = .interval((0..<rowCount).map { Interval(months: months[$0], days: days[$0], micros: micros[$0]) })
         case (.histogram, .plain):
-            var histograms: [Histogram] = []
-            histograms.reserveCapacity(rowCount)
-            for _ in 0..<rowCount { histograms.append(try readHistogram(&reader)) }
-            storage = .histogram(histograms)
+            storage = .histogram(try readHistograms(&reader, rowCount: rowCount))
         default:
             throw Failure.invalid("encoding \(encoding) for type \(type)")
         }

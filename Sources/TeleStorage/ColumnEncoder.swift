@@ -176,13 +176,18 @@ enum ColumnEncoder {
         body.write(histogram.bucketCount)
         body.write(histogram.sum)
         body.write(histogram.submissions)
-        body.write(UInt32(histogram.bucketLowerBounds.count))
-        body.writeArray(histogram.bucketLowerBounds)
-        body.writeArray(histogram.bucketCounts)
+        // Read in place: the array properties would copy the buckets for every row.
+        histogram.withBuckets { bounds, counts in
+            body.write(UInt32(bounds.count))
+            body.write(bytes: UnsafeRawBufferPointer(bounds))
+            body.write(bytes: UnsafeRawBufferPointer(counts))
+        }
         // Only the custom kind stores its bounds; every other kind derives them from its range.
         if histogram.kind == .custom {
-            body.write(UInt32(histogram.customBounds.count))
-            body.writeArray(histogram.customBounds)
+            histogram.withCustomBounds { bounds in
+                body.write(UInt32(bounds.count))
+                body.write(bytes: UnsafeRawBufferPointer(bounds))
+            }
         }
     }
 }
