@@ -39,9 +39,9 @@ def parse_arguments():
 def write_real_pings(source, copies, target):
     """Write every .json ping of `source` `copies` times as compact lines of one NDJSON file.
 
-    One file of lines rather than hundreds of pretty-printed files, because DuckDB 2.0's
-    read_json infers a new structure for each file: on the 11 real pings as separate files it
-    took 47 s, against 6 s for the same pings as one NDJSON file.
+    One file of lines rather than hundreds of pretty-printed files, because DuckDB 2.0.1 took
+    47 s for the 11 real pings as separate files with union_by_name. The same pings as one
+    NDJSON file took 6 s (2-core machine shared with other jobs).
     """
     names = sorted(name for name in os.listdir(source) if name.endswith(".json"))
     lines = []
@@ -120,11 +120,14 @@ def markdown(sets, arguments):
         f"{os.cpu_count()} cores. TeleDB: `teledb ingest` into a fresh database, wall time of "
         "the process including the commit, pinned to one CPU with `taskset -c 0` for 1 core. "
         f"DuckDB {duckdb.__version__}: `CREATE TABLE AS SELECT * FROM read_json(...)` into a "
-        "fresh database file, `SET threads=1` for 1 core. Made by `Bench/ingest.sh`.",
+        "fresh database file, `SET threads=1` for 1 core. Made by `Bench/ingest.sh`. "
+        f"Load average before the runs: {arguments.load_before:.1f}, after: {os.getloadavg()[0]:.1f} "
+        "(other processes on the machine take CPU time from both engines).",
         "",
     ]
     for name, count, megabytes, rows in sets:
-        lines += [f"{name} ({count} files, {megabytes:.1f} MB):", ""]
+        files = "1 file" if count == 1 else f"{count} files"
+        lines += [f"{name}, {files}, {megabytes:.1f} MB:", ""]
         lines += ["| Engine | Best MB/s | Median MB/s |", "|---|---:|---:|"]
         lines += [f"| {label} | {best:.1f} | {median:.1f} |" for label, best, median in rows]
         lines.append("")
@@ -133,6 +136,7 @@ def markdown(sets, arguments):
 
 def main():
     arguments = parse_arguments()
+    arguments.load_before = os.getloadavg()[0]
     shutil.rmtree(arguments.work, ignore_errors=True)
     os.makedirs(arguments.work)
     sets = [run_input_set(arguments, "Generated pings (NDJSON)", [arguments.generated], True)]
