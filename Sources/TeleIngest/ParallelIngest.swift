@@ -4,7 +4,11 @@
 // `PingIngestor` resumes at after a parse error, so every document lies wholly inside one
 // part. Each part is parsed, checked and flattened on its own thread into its own batch,
 // and the batches are joined in buffer order. The result has the same rows in the same
-// order as a single-threaded `ingest`; only the chunk boundaries differ.
+// order as a single-threaded `ingest`, and only the chunk boundaries differ.
+//
+// NOTE: a document with an inner line that starts with `{` (a pretty-printed document
+// without indentation) is cut there when the buffer is over 2 MB, and both halves are
+// rejected. The piece reader in the facade cuts large files at the same lines.
 
 import Dispatch
 import Synchronization
