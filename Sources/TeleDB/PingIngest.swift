@@ -64,9 +64,12 @@ extension Database {
         try ingestPings(files: files, options: options, pieceBytes: PingFilePieces.defaultPieceBytes, progress: progress)
     }
 
-    /// Ingests ping files read in pieces of about `pieceBytes` (see `PingFilePieces`).
+    /// Ingests ping files read in pieces of about `pieceBytes` (see `PingFilePieces`), each
+    /// piece parsed on up to `threads` threads. By default these are the processors this
+    /// process may run on, so `taskset` limits them too.
     func ingestPings(
         files: [String], options: PingIngestOptions, pieceBytes: Int,
+        threads: Int = PingIngestor.availableProcessors(),
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) throws -> PingIngestReport {
         let started = DispatchTime.now()
@@ -88,33 +91,34 @@ extension Database {
         let total = sizes.reduce(0, +)
         var seenIDs = options.dedupe ? try storedDocumentIDs() : []
 
-        var index = 0
-        var pieces: PingFilePieces?
-        defer { pieces?.close() }
-        while index < files.count {
+        // A background thread reads and parses one piece ahead, while this thread stores.
+        let prefetcher = PingPiecePrefetcher(files: files, pieceBytes: pieceBytes, threads: threads, ingestor: ingestor)
+        defer { prefetcher.stop() }
+        var item = prefetcher.next()
+        while !item.isFinished {
             let transaction = try storage.beginWrite()
             do {
                 try createPingTables(in: transaction)
                 let baseCounts = try materializedViewBaseCounts(in: transaction)
                 var batchBytes = 0
-                while index < files.count, batchBytes < Database.commitBatchBytes {
-                    // Large files arrive in pieces, so one commit may hold part of a file.
-                    if pieces == nil { pieces = try PingFilePieces(path: files[index], pieceBytes: pieceBytes) }
-                    guard let piece = try pieces?.next() else {
-                        pieces?.close()
-                        pieces = nil
+                // Large files arrive in pieces, so one commit may hold part of a file.
+                while !item.isFinished, batchBytes < Database.commitBatchBytes {
+                    switch item {
+                    case .piece(var batch, let bytes):
+                        if options.dedupe { report.duplicates += dropDuplicates(&batch, seen: &seenIDs) }
+                        try append(batch, in: transaction)
+                        record(batch, into: &report)
+                        report.bytes += bytes
+                        batchBytes += bytes
+                        progress?(report.bytes, total)
+                    case .fileEnd:
                         report.files += 1
-                        index += 1
-                        continue
+                    case .failure(let error):
+                        throw error
+                    case .finished:
+                        break
                     }
-                    var batch = ingestor.ingest(fileBytes: piece.bytes, fileName: files[index])
-                    if piece.firstLine > 1 { shiftLines(&batch, by: piece.firstLine - 1) }
-                    if options.dedupe { report.duplicates += dropDuplicates(&batch, seen: &seenIDs) }
-                    try append(batch, in: transaction)
-                    record(batch, into: &report)
-                    report.bytes += piece.bytes.count
-                    batchBytes += piece.bytes.count
-                    progress?(report.bytes, total)
+                    item = prefetcher.next()
                 }
                 try maintainMaterializedViews(baseCounts: baseCounts, rewrittenTable: nil, incremental: true, in: transaction)
                 try transaction.commit()
@@ -148,30 +152,6 @@ extension Database {
         for chunk in batch.histograms { try transaction.append(table: PingTables.histograms.name, chunk: chunk) }
         for chunk in batch.scalars { try transaction.append(table: PingTables.scalars.name, chunk: chunk) }
         for chunk in batch.rejected { try transaction.append(table: PingTables.rejectedPings.name, chunk: chunk) }
-    }
-
-    /// Moves the line numbers of a piece's rejections, and the reasons that quote them, from
-    /// piece lines to file lines.
-    private func shiftLines(_ batch: inout IngestBatch, by offset: Int) {
-        guard !batch.rejections.isEmpty, let lineColumn = PingTables.rejectedPings.columnIndex("line"),
-            let reasonColumn = PingTables.rejectedPings.columnIndex("reason")
-        else { return }
-        for index in batch.rejections.indices { batch.rejections[index].line += offset }
-        // Rejected rows are in the same order as `rejections`.
-        var next = 0
-        batch.rejected = batch.rejected.map { chunk in
-            var lines = VectorBuilder(type: PingTables.rejectedPings.columns[lineColumn].type, capacity: chunk.count)
-            var reasons = VectorBuilder(type: .varchar, capacity: chunk.count)
-            for _ in 0..<chunk.count {
-                lines.appendInt64(Int64(batch.rejections[next].line))
-                reasons.appendString(batch.rejections[next].reason)
-                next += 1
-            }
-            var columns = chunk.columns
-            columns[lineColumn] = lines.finish()
-            columns[reasonColumn] = reasons.finish()
-            return DataChunk(columns: columns, count: chunk.count)
-        }
     }
 
     private func record(_ batch: IngestBatch, into report: inout PingIngestReport) {

@@ -28,10 +28,11 @@ enum HistogramReader {
 
     /// Builds the histogram stored for `node`, with buckets sorted by lower bound.
     static func read(_ document: JSONDocument, _ node: Int) -> Histogram? {
-        guard let typeNode = document.member(node, "histogram_type"), let code = document.int64(typeNode),
+        let members = HistogramMembers(document, node)
+        guard let typeNode = members.type, let code = document.int64(typeNode),
             let kind = HistogramKind(rawValue: Int(code)), kind != .custom
         else { return nil }
-        return read(document, node, kind: kind)
+        return read(document, members, kind: kind)
     }
 
     /// Parses and checks a histogram value given as JSON: either a ping's histogram object
@@ -56,7 +57,9 @@ enum HistogramReader {
         if let violation = PingStructureCheck(document: document).histogramViolation(node, requireType: false) {
             throw invalid("\(violation.path): \(violation.message)")
         }
-        guard var histogram = read(document, node, kind: kind) else { throw invalid("incomplete histogram") }
+        guard var histogram = read(document, HistogramMembers(document, node), kind: kind) else {
+            throw invalid("incomplete histogram")
+        }
         if kind == .custom {
             histogram.customBounds = try customBounds(document, node)
         }
@@ -86,10 +89,10 @@ enum HistogramReader {
         return bounds
     }
 
-    private static func read(_ document: JSONDocument, _ node: Int, kind: HistogramKind) -> Histogram? {
-        guard let rangeNode = document.member(node, "range"), document.childCount(rangeNode) == 2,
-            let countNode = document.member(node, "bucket_count"), let bucketCount = document.int64(countNode),
-            let sumNode = document.member(node, "sum"), let valuesNode = document.member(node, "values")
+    private static func read(_ document: JSONDocument, _ members: HistogramMembers, kind: HistogramKind) -> Histogram? {
+        guard let rangeNode = members.range, document.childCount(rangeNode) == 2,
+            let countNode = members.bucketCount, let bucketCount = document.int64(countNode),
+            let sumNode = members.sum, let valuesNode = members.values
         else { return nil }
         let low = document.int64(rangeNode + 1) ?? 0
         let high = document.int64(document.next(rangeNode + 1)) ?? 0

@@ -45,7 +45,10 @@ public struct JSONParser: Sendable {
 
     /// Parses the first JSON value in `bytes[range]` and returns it with the offset just
     /// past it, so that a caller can read concatenated or newline-delimited documents.
-    public func parsePrefix(_ bytes: [UInt8], range: Range<Int>, firstLine: Int = 1) throws
+    ///
+    /// - Parameter fileOffset: The file offset of `bytes[0]`, added to the byte offset that
+    ///   an error reports, for bytes that are one piece of a larger file.
+    public func parsePrefix(_ bytes: [UInt8], range: Range<Int>, firstLine: Int = 1, fileOffset: Int = 0) throws
         -> (document: JSONDocument, end: Int)
     {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range inside the bytes")
@@ -66,7 +69,7 @@ public struct JSONParser: Sendable {
             let found: UInt8? = failure.offset < range.upperBound ? bytes[failure.offset] : nil
             throw JSONParser.syntaxError(
                 failure.message, found: found, bytes: bytes, offset: failure.offset,
-                rangeStart: range.lowerBound, firstLine: firstLine)
+                rangeStart: range.lowerBound, firstLine: firstLine, fileOffset: fileOffset)
         }
     }
 
@@ -89,7 +92,8 @@ public struct JSONParser: Sendable {
     }
 
     static func syntaxError(
-        _ message: String, found: UInt8?, bytes: [UInt8], offset: Int, rangeStart: Int, firstLine: Int
+        _ message: String, found: UInt8?, bytes: [UInt8], offset: Int, rangeStart: Int, firstLine: Int,
+        fileOffset: Int = 0
     ) -> TeleError {
         let (line, column) = lineAndColumn(bytes, offset: offset, from: rangeStart, firstLine: firstLine)
         let foundText: String
@@ -104,8 +108,8 @@ public struct JSONParser: Sendable {
         }
         return TeleError(
             .invalidJSONText,
-            "invalid JSON at line \(line), column \(column) (byte offset \(offset)): \(message), found \(foundText)",
+            "invalid JSON at line \(line), column \(column) (byte offset \(fileOffset + offset)): \(message), found \(foundText)",
             hint: "Check the document at that position; each file must hold one JSON document or one document per line.",
-            position: SourcePosition(offset: offset, line: line, column: column))
+            position: SourcePosition(offset: fileOffset + offset, line: line, column: column))
     }
 }

@@ -152,6 +152,19 @@ struct JSONScanner {
         let start = position
         var hasEscapes = false
         while position < end {
+            // Skip plain bytes eight at a time, up to the first byte the checks below must see.
+            while end &- position >= 8 {
+                // Little endian, so the lowest lane is the first byte in memory.
+                let word = UInt64(littleEndian: UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self))
+                let mask = JSONScanner.specialByteMask(word)
+                if mask == 0 {
+                    position &+= 8
+                } else {
+                    position &+= mask.trailingZeroBitCount &>> 3
+                    break
+                }
+            }
+            guard position < end else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
                 nodes.append(
@@ -173,6 +186,26 @@ struct JSONScanner {
             }
         }
         throw Failure(message: "unterminated string", offset: position)
+    }
+
+    /// Returns a mask with the high bit set in the lane of each byte of `word` that a string
+    /// scan must look at one by one: a quote, a backslash, a control character or a non-ASCII
+    /// byte. The mask is 0 when there is none.
+    ///
+    /// It subtracts 0x01 (to find zero bytes after XOR with the quote or the backslash) and
+    /// 0x20 (to find control characters) from every lane at once. A borrow can flag a lane
+    /// above a special byte, but lanes below the first special byte produce neither a flag
+    /// nor a borrow, so the lowest flagged lane is always the first special byte.
+    @inline(__always)
+    static func specialByteMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let zeroInQuotes = (quotes &- ones) & ~quotes
+        let zeroInBackslashes = (backslashes &- ones) & ~backslashes
+        let belowSpace = (word &- ones &* 0x20) & ~word
+        return (zeroInQuotes | zeroInBackslashes | belowSpace | word) & highBits
     }
 
     /// Validates one escape sequence starting at its backslash.

@@ -83,10 +83,24 @@ public final class PingIngestor: Sendable {
     /// - Returns: The rows and counts; this never throws, because a bad document is a
     ///   rejected row rather than a failed ingest.
     public func ingest(fileBytes: [UInt8], fileName: String, rejectedAt: Int64? = nil) -> IngestBatch {
+        ingest(fileBytes: fileBytes, range: 0..<fileBytes.count, firstLine: 1, fileName: fileName, rejectedAt: rejectedAt)
+    }
+
+    /// Parses, checks and flattens every document in `fileBytes[range]`.
+    ///
+    /// - Parameters:
+    ///   - firstLine: The line of the file that `fileBytes[range.lowerBound]` is on.
+    ///   - fileOffset: The file offset of `fileBytes[0]`. With these two, rejections name
+    ///     lines and byte offsets of the file when `fileBytes` is one piece of it.
+    public func ingest(
+        fileBytes: [UInt8], range: Range<Int>, firstLine: Int, fileOffset: Int = 0, fileName: String,
+        rejectedAt: Int64? = nil
+    ) -> IngestBatch {
+        precondition(range.lowerBound >= 0 && range.upperBound <= fileBytes.count, "range inside the bytes")
         var flattener = PingFlattener(chunkCapacity: chunkCapacity)
         var rejected = ChunkBuilder(schema: PingTables.rejectedPings, capacity: chunkCapacity)
         var batch = IngestBatch()
-        var lines = LineCounter()
+        var lines = LineCounter(offset: range.lowerBound, line: firstLine)
         let rejectionTime = rejectedAt ?? PingIngestor.currentTimeMicros()
 
         func reject(_ rejection: PingRejection) {
@@ -100,8 +114,8 @@ public final class PingIngestor: Sendable {
             rejected.endRow()
         }
 
-        var position = 0
-        let end = fileBytes.count
+        var position = range.lowerBound
+        let end = range.upperBound
         while true {
             while position < end, JSONScanner.isWhitespace(fileBytes[position]) { position += 1 }
             if position >= end { break }
@@ -109,13 +123,13 @@ public final class PingIngestor: Sendable {
             batch.documentCount += 1
             let document: JSONDocument
             do {
-                let parsed = try parser.parsePrefix(fileBytes, range: position..<end, firstLine: line)
+                let parsed = try parser.parsePrefix(fileBytes, range: position..<end, firstLine: line, fileOffset: fileOffset)
                 document = parsed.document
                 position = parsed.end
             } catch {
                 let message = (error as? TeleError)?.message ?? "\(error)"
                 reject(PingRejection(file: fileName, line: line, documentID: nil, path: "$", message: message))
-                position = PingIngestor.nextDocumentStart(fileBytes, after: position)
+                position = PingIngestor.nextDocumentStart(fileBytes, after: position, end: end)
                 continue
             }
 
@@ -146,16 +160,18 @@ public final class PingIngestor: Sendable {
         return schemaValidator?.firstViolation(in: document)
     }
 
-    /// Returns the start of the next line after `offset` that begins with `{`, or the end.
-    static func nextDocumentStart(_ bytes: [UInt8], after offset: Int) -> Int {
+    /// Returns the start of the next line after `offset` that begins with `{`, or `end`
+    /// (the end of the bytes when nil).
+    static func nextDocumentStart(_ bytes: [UInt8], after offset: Int, end: Int? = nil) -> Int {
+        let end = end ?? bytes.count
         var index = offset
-        while index < bytes.count {
-            if bytes[index] == 0x0A, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{") {
+        while index < end {
+            if bytes[index] == 0x0A, index + 1 < end, bytes[index + 1] == UInt8(ascii: "{") {
                 return index + 1
             }
             index += 1
         }
-        return bytes.count
+        return end
     }
 
     static func currentTimeMicros() -> Int64 {
@@ -167,8 +183,14 @@ public final class PingIngestor: Sendable {
 
 /// Line numbers of increasing offsets, counted incrementally so a whole file is scanned once.
 struct LineCounter {
-    private var offset = 0
-    private var line = 1
+    private var offset: Int
+    private var line: Int
+
+    /// Starts counting at byte `offset`, which is on line `line`.
+    init(offset: Int = 0, line: Int = 1) {
+        self.offset = offset
+        self.line = line
+    }
 
     mutating func line(at target: Int, in bytes: [UInt8]) -> Int {
         precondition(target >= offset, "offsets only increase")
@@ -176,8 +198,8 @@ struct LineCounter {
             var index = offset
             var count = line
             while index < target {
-                if buffer[index] == 0x0A { count += 1 }
-                index += 1
+                if buffer[index] == 0x0A { count &+= 1 }
+                index &+= 1
             }
             line = count
         }

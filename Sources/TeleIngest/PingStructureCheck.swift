@@ -147,27 +147,30 @@ final class PingStructureCheck {
         guard document.kind(histogram) == .object else {
             throw JSONViolation(path: path(), message: "expected a histogram object, found a \(document.kind(histogram).name)")
         }
-        if requireType || document.member(histogram, "histogram_type") != nil {
-            let type = try requireMember(histogram, "histogram_type", kind: .integer, path: path)
+        let members = HistogramMembers(document, histogram)
+        if requireType || members.type != nil {
+            let type = try requireMember(members.type, "histogram_type", kind: .integer, path: path)
             guard let code = document.int64(type), (0...5).contains(code) else {
                 throw JSONViolation(
                     path: path().appending("histogram_type"),
                     message: "histogram type \(document.rawText(type)) is not one of 0 to 5")
             }
         }
-        let bucketCount = try requireMember(histogram, "bucket_count", kind: .integer, path: path)
+        let bucketCount = try requireMember(members.bucketCount, "bucket_count", kind: .integer, path: path)
         if let count = document.int64(bucketCount), count < 1 || count > Int64(Int32.max) {
             throw JSONViolation(path: path().appending("bucket_count"), message: "bucket count \(count) is out of range")
         }
-        let range = try requireMember(histogram, "range", kind: .array, path: path)
-        let bounds = document.elements(range)
-        guard bounds.count == 2, let low = document.int64(bounds[0]), let high = document.int64(bounds[1]) else {
+        let range = try requireMember(members.range, "range", kind: .array, path: path)
+        // The array's elements follow its node, and the second starts after the first's subtree.
+        guard document.childCount(range) == 2, let low = document.int64(range + 1),
+            let high = document.int64(document.next(range + 1))
+        else {
             throw JSONViolation(path: path().appending("range"), message: "expected two integers [low, high]")
         }
         if low > high {
             throw JSONViolation(path: path().appending("range"), message: "low \(low) is greater than high \(high)")
         }
-        let sum = try requireMember(histogram, "sum", kind: nil, path: path)
+        let sum = try requireMember(members.sum, "sum", kind: nil, path: path)
         guard document.kind(sum) == .integer || document.kind(sum) == .double else {
             throw JSONViolation(path: path().appending("sum"), message: "expected a number, found a \(document.kind(sum).name)")
         }
@@ -176,7 +179,7 @@ final class PingStructureCheck {
             throw JSONViolation(
                 path: path().appending("sum"), message: "sum \(document.rawText(sum)) is out of range for BIGINT")
         }
-        let values = try requireMember(histogram, "values", kind: .object, path: path)
+        let values = try requireMember(members.values, "values", kind: .object, path: path)
         var failure: JSONViolation?
         document.forEachMember(values) { key, count in
             guard failure == nil else { return }
@@ -246,7 +249,13 @@ final class PingStructureCheck {
     /// Returns member `key` of `object`, which must exist and, unless `kind` is nil, have
     /// that kind.
     private func requireMember(_ object: Int, _ key: String, kind: JSONKind?, path: Path) throws(JSONViolation) -> Int {
-        guard let value = document.member(object, key) else {
+        try requireMember(document.member(object, key), key, kind: kind, path: path)
+    }
+
+    /// Returns `value`, the node found for member `key`, which must exist and, unless `kind`
+    /// is nil, have that kind.
+    private func requireMember(_ value: Int?, _ key: String, kind: JSONKind?, path: Path) throws(JSONViolation) -> Int {
+        guard let value else {
             throw JSONViolation(path: path().appending(key), message: "required member \"\(key)\" is missing")
         }
         if let kind, document.kind(value) != kind {

@@ -57,4 +57,34 @@ struct PingPiecesTests {
         #expect(report.pings == 1)
         #expect(report.rejected == 0)
     }
+
+    @Test("a missing file fails the ingest in file order")
+    func missingFileFails() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let good = directory.path("good.ndjson")
+        try Database.generatePings(count: 20, seed: 4, to: good)
+        let missing = directory.path("missing.ndjson")
+        let database = Database.inMemory()
+
+        // The reading thread fails on the second file, after the first file's piece.
+        #expect {
+            _ = try database.ingestPings(files: [good, missing, good], options: PingIngestOptions())
+        } throws: { error in
+            (error as? TeleError)?.state == .ioError && "\(error)".contains("missing.ndjson")
+        }
+
+        // The failed batch was rolled back, and the next ingest runs normally.
+        let report = try database.ingestPings(files: [good], options: PingIngestOptions())
+        #expect(report.pings == 20)
+        #expect(try database.connect().count("SELECT count(*) FROM pings") == 20)
+    }
+
+    @Test("no files create no tables")
+    func noFiles() throws {
+        let database = Database.inMemory()
+        let report = try database.ingestPings(files: [], options: PingIngestOptions())
+        #expect(report.files == 0)
+        #expect(throws: TeleError.self) { try database.connect().count("SELECT count(*) FROM pings") }
+    }
 }

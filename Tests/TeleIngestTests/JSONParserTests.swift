@@ -51,6 +51,34 @@ import TeleCore
         #expect(document.nodes[items[3]].hasEscapes == false)
     }
 
+    /// The string scan skips eight plain bytes at a time, so each special byte is tried at
+    /// every offset of a long string, where it falls in every lane of a word.
+    @Test func specialBytesAtEveryOffset() throws {
+        let plain = Array("abcdefghijklmnopqrstuvwx".utf8)
+        for offset in 0...plain.count {
+            func text(_ inserted: [UInt8]) -> [UInt8] {
+                [0x22] + plain[..<offset] + inserted + plain[offset...] + [0x22]
+            }
+            let expected = { (inserted: String) in
+                String(decoding: plain[..<offset], as: UTF8.self) + inserted
+                    + String(decoding: plain[offset...], as: UTF8.self)
+            }
+
+            let escaped = try JSONParser().parse(text([0x5C, 0x22]))
+            #expect(escaped.string(0) == expected("\""), "escaped quote at \(offset)")
+            #expect(escaped.nodes[0].hasEscapes, "escaped quote at \(offset)")
+            let accented = try JSONParser().parse(text(Array("é".utf8)))
+            #expect(accented.string(0) == expected("é"), "two-byte character at \(offset)")
+            #expect(accented.nodes[0].hasEscapes == false, "two-byte character at \(offset)")
+
+            #expect(throws: TeleError.self, "tab at \(offset)") { try JSONParser().parse(text([0x09])) }
+            #expect(throws: TeleError.self, "byte 0x1F at \(offset)") { try JSONParser().parse(text([0x1F])) }
+            #expect(throws: TeleError.self, "byte 0xFF at \(offset)") { try JSONParser().parse(text([0xFF])) }
+            let cut = [0x22] + plain[..<offset]
+            #expect(throws: TeleError.self, "unterminated at \(offset)") { try JSONParser().parse(Array(cut)) }
+        }
+    }
+
     @Test func keyLookupWithEscapedKey() throws {
         let document = try parse(#"{"\u0061b": 5}"#)
         #expect(document.int64(try #require(document.member(0, "ab"))) == 5)
