@@ -8,12 +8,27 @@
 // name used again later never returns old data. The cache keeps at most a fixed number of
 // bytes and evicts the least recently used chunks beyond that.
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Synchronization
 import TeleCore
 
 final class ChunkCache: Sendable {
     /// The cache every database of the process shares.
-    static let shared = ChunkCache(budget: 256 << 20)
+    static let shared = ChunkCache(budget: defaultBudget)
+
+    /// A quarter of the machine's memory, and at least 256 MB. Decoded columns are larger
+    /// than their compressed files, and a cache smaller than a query's working set is
+    /// emptied by every run of it, which then decompresses and checks everything again.
+    static var defaultBudget: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 256 << 20 }
+        return max(256 << 20, pages * pageSize / 4)
+    }
 
     private struct Key: Hashable {
         let file: ObjectIdentifier
