@@ -13,11 +13,11 @@ import TeleCore
 import TeleExecution
 
 extension PhysicalPlanner {
-    static func buildInput(_ plan: LogicalPlan, _ sharedRowGroups: RowGroupDispenser?) throws
-        -> (operator: any PhysicalOperator, explain: ExplainNode)
-    {
-        guard let sharedRowGroups else { return try build(plan) }
-        return try buildNode(plan, sharedRowGroups: sharedRowGroups)
+    static func buildInput(
+        _ plan: LogicalPlan, _ sharedRowGroups: RowGroupDispenser?, readColumns: Set<Int>? = nil
+    ) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
+        guard let sharedRowGroups else { return try build(plan, readColumns: readColumns) }
+        return try buildNode(plan, sharedRowGroups: sharedRowGroups, readColumns: readColumns)
     }
 
     /// Returns a parallel aggregate, or nil when the aggregate should run on one thread.
@@ -38,7 +38,7 @@ extension PhysicalPlanner {
         var inputs: [any PhysicalOperator] = []
         var inputExplain = ExplainNode(line: "")
         for _ in 0..<workers {
-            let built = try buildNode(input, sharedRowGroups: dispenser)
+            let built = try buildNode(input, sharedRowGroups: dispenser, readColumns: columnsRead(keys, aggregates))
             inputs.append(built.operator)
             inputExplain = built.explain
         }

@@ -27,8 +27,12 @@ struct ExplainNode {
 }
 
 enum PhysicalPlanner {
-    static func build(_ plan: LogicalPlan) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
-        var (built, explain) = try buildNode(plan)
+    /// Builds a plan. `readColumns`, when given, lists the only output columns the consumer
+    /// reads, so that a join may leave the others out.
+    static func build(_ plan: LogicalPlan, readColumns: Set<Int>? = nil) throws
+        -> (operator: any PhysicalOperator, explain: ExplainNode)
+    {
+        var (built, explain) = try buildNode(plan, readColumns: readColumns)
         explain.subplans = subplans(in: ownExpressions(plan))
         return (built, explain)
     }
@@ -69,7 +73,9 @@ enum PhysicalPlanner {
 
     /// Builds a node; `sharedRowGroups`, set only for the inputs of a parallel aggregate (a
     /// chain of filters and projections over one scan), goes to that scan.
-    static func buildNode(_ plan: LogicalPlan, sharedRowGroups: RowGroupDispenser? = nil) throws
+    static func buildNode(
+        _ plan: LogicalPlan, sharedRowGroups: RowGroupDispenser? = nil, readColumns: Set<Int>? = nil
+    ) throws
         -> (operator: any PhysicalOperator, explain: ExplainNode)
     {
         let rows = "rows~\(Int(CardinalityEstimator.rows(plan).rounded()))"
@@ -94,12 +100,14 @@ enum PhysicalPlanner {
             return (ValuesOperator(types: types, rows: values), ExplainNode(line: "Values rows=\(rows.count)"))
 
         case .filter(let input, let predicate):
-            let (child, explain) = try buildInput(input, sharedRowGroups)
+            let read = readColumns.map { $0.union(ExpressionRewriting.columnsUsed(predicate)) }
+            let (child, explain) = try buildInput(input, sharedRowGroups, readColumns: read)
             let line = "Filter \(ExpressionPrinter.text(predicate, names: input.outputNames)) \(rows)"
             return (FilterOperator(child: child, predicate: predicate), ExplainNode(line: line, children: [explain]))
 
         case .projection(let input, let expressions, let names):
-            let (child, explain) = try buildInput(input, sharedRowGroups)
+            let read = Set(expressions.flatMap(ExpressionRewriting.columnsUsed))
+            let (child, explain) = try buildInput(input, sharedRowGroups, readColumns: read)
             let inputNames = input.outputNames
             let shown = zip(expressions, names).map { expression, name -> String in
                 let text = ExpressionPrinter.text(expression, names: inputNames)
@@ -118,14 +126,15 @@ enum PhysicalPlanner {
             if let parallel = try buildParallelAggregate(input, keys, aggregates, line: line, rows: rows) {
                 return parallel
             }
-            let (child, explain) = try build(input)
+            let (child, explain) = try build(input, readColumns: columnsRead(keys, aggregates))
             return (
                 HashAggregateOperator(child: child, groupKeys: keys, aggregates: aggregates),
                 ExplainNode(line: line + " " + rows, children: [explain])
             )
 
         case .join(let left, let right, let type, let condition):
-            return try buildJoin(left, right, type, condition, rows: rows, sharedRowGroups: sharedRowGroups)
+            return try buildJoin(
+                left, right, type, condition, rows: rows, sharedRowGroups: sharedRowGroups, readColumns: readColumns)
 
         case .sort(let input, let keys):
             let (child, explain) = try build(input)
@@ -159,7 +168,7 @@ enum PhysicalPlanner {
             )
 
         case .unionAll(let inputs):
-            let built = try inputs.map(build)
+            let built = try inputs.map { try build($0) }
             return (
                 UnionAllOperator(children: built.map(\.operator)),
                 ExplainNode(line: "UnionAll \(rows)", children: built.map(\.explain))
@@ -185,7 +194,7 @@ enum PhysicalPlanner {
 
     private static func buildJoin(
         _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?, rows: String,
-        sharedRowGroups: RowGroupDispenser? = nil
+        sharedRowGroups: RowGroupDispenser? = nil, readColumns: Set<Int>? = nil
     ) throws -> (operator: any PhysicalOperator, explain: ExplainNode) {
         let leftProbes = !hashJoinBuildsLeft(left, right, type)
         let (leftOperator, leftExplain) = try buildInput(left, leftProbes ? sharedRowGroups : nil)
@@ -216,6 +225,9 @@ enum PhysicalPlanner {
             let join = HashJoinOperator(
                 probe: leftOperator, build: rightOperator, type: type, probeKeys: keys.leftKeys, buildKeys: keys.rightKeys,
                 residual: ExpressionRewriting.conjunction(keys.residual))
+            if keys.residual.isEmpty, let readColumns {
+                join.unreadColumns = Set(0..<(leftCount + right.columnCount)).subtracting(readColumns)
+            }
             let line = "HashJoin type=\(type) \(details) build=right \(rows)"
             return (join, ExplainNode(line: line, children: [leftExplain, rightExplain]))
         }
@@ -238,6 +250,13 @@ enum PhysicalPlanner {
         let join = HashJoinOperator(
             probe: rightOperator, build: leftOperator, type: swappedType, probeKeys: keys.rightKeys,
             buildKeys: keys.leftKeys, residual: swappedResidual)
+        if keys.residual.isEmpty, let readColumns {
+            // The operator outputs the right input's columns first.
+            let rightCount = right.columnCount
+            join.unreadColumns = Set((0..<(leftCount + rightCount)).filter { position in
+                !readColumns.contains(position < rightCount ? leftCount + position : position - rightCount)
+            })
+        }
         let types = left.outputTypes + right.outputTypes
         let reorder = types.indices.map { index -> BoundExpression in
             let source = index < leftCount ? index + rightCount : index - leftCount
@@ -269,5 +288,11 @@ enum PhysicalPlanner {
         case .isNull: return "\(name) IS NULL"
         case .isNotNull: return "\(name) IS NOT NULL"
         }
+    }
+
+    /// The input columns an aggregation reads: its keys, arguments and filters.
+    static func columnsRead(_ keys: [BoundExpression], _ aggregates: [BoundAggregate]) -> Set<Int> {
+        let expressions = keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+        return Set(expressions.flatMap(ExpressionRewriting.columnsUsed))
     }
 }
