@@ -88,4 +88,26 @@ public struct ZoneMapPredicate: Sendable {
         case .isNull, .isNotNull: return true
         }
     }
+
+    /// Returns true when every row of a column with these statistics satisfies the predicate,
+    /// so that a scan may skip testing it. Only exact statistics may prove that, so callers
+    /// use it for columns whose min and max are kept exactly (integers, dates, timestamps).
+    public func mustMatch(_ statistics: ColumnStatistics, rowCount: Int) -> Bool {
+        switch comparison {
+        case .isNull: return statistics.nullCount >= rowCount
+        case .isNotNull: return statistics.nullCount == 0
+        default: break
+        }
+        guard !value.isNull, statistics.nullCount == 0, let minimum = statistics.min, let maximum = statistics.max,
+            let lowOrder = ValueOrder.compare(minimum, value), let highOrder = ValueOrder.compare(maximum, value)
+        else { return false }
+        switch comparison {
+        case .equal: return lowOrder == 0 && highOrder == 0
+        case .less: return highOrder < 0
+        case .lessOrEqual: return highOrder <= 0
+        case .greater: return lowOrder > 0
+        case .greaterOrEqual: return lowOrder >= 0
+        case .isNull, .isNotNull: return false
+        }
+    }
 }

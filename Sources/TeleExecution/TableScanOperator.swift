@@ -21,9 +21,16 @@ public final class TableScanOperator: PhysicalOperator {
     public let sharedRowGroups: RowGroupDispenser?
     /// Row groups skipped by zone maps so far, for tests and EXPLAIN ANALYZE.
     public private(set) var rowGroupsSkipped = 0
+    /// Row groups read without testing the filter, because zone maps proved every row passes.
+    public private(set) var rowGroupsUnfiltered = 0
 
+    /// True when the filter is exactly the conjunction of the zone-map predicates, so that a
+    /// row group whose statistics prove every predicate needs no filtering.
+    public let filterIsZoneMaps: Bool
     /// For each output column, whether the filter reads it.
     private let filterReads: [Bool]
+    /// False for a row group in which every row is known to pass the filter.
+    private var filtersCurrentGroup = true
     private var nextRowGroup = 0
     private var currentGroup: (any RowGroup)?
     /// The current row group's columns; nil for a column not read yet.
@@ -34,13 +41,14 @@ public final class TableScanOperator: PhysicalOperator {
     /// `filterColumns` lists the output positions the filter reads; nil means all of them.
     public init(
         table: TableData, columns: [Int], filter: BoundExpression?, zoneMapPredicates: [ZoneMapPredicate],
-        sharedRowGroups: RowGroupDispenser? = nil, filterColumns: Set<Int>? = nil
+        sharedRowGroups: RowGroupDispenser? = nil, filterColumns: Set<Int>? = nil, filterIsZoneMaps: Bool = false
     ) {
         self.table = table
         self.columns = columns
         self.filter = filter
         self.zoneMapPredicates = zoneMapPredicates
         self.sharedRowGroups = sharedRowGroups
+        self.filterIsZoneMaps = filterIsZoneMaps && !zoneMapPredicates.isEmpty
         filterReads = columns.indices.map { filter != nil && (filterColumns?.contains($0) ?? true) }
     }
 
@@ -63,7 +71,7 @@ public final class TableScanOperator: PhysicalOperator {
             let start = offset
             let length = min(Vector.defaultCapacity, currentRows - start)
             offset += length
-            guard let filter else {
+            guard let filter, filtersCurrentGroup else {
                 return DataChunk(columns: try columns.indices.map { try column($0).slice(start, length) }, count: length)
             }
             if let chunk = try filteredChunk(filter, start: start, length: length) { return chunk }
@@ -124,6 +132,10 @@ public final class TableScanOperator: PhysicalOperator {
                 continue
             }
             currentGroup = group
+            filtersCurrentGroup = !(filterIsZoneMaps && zoneMapPredicates.allSatisfy { predicate in
+                predicate.mustMatch(group.statistics(column: columns[predicate.column]), rowCount: group.rowCount)
+            })
+            if !filtersCurrentGroup { rowGroupsUnfiltered += 1 }
             current = [Vector?](repeating: nil, count: columns.count)
             currentRows = group.rowCount
             offset = 0

@@ -86,7 +86,8 @@ enum PhysicalPlanner {
             let filter = ExpressionRewriting.conjunction(scan.filters)
             let scanOperator = TableScanOperator(
                 table: scan.table, columns: scan.columns, filter: filter, zoneMapPredicates: scan.zoneMapPredicates,
-                sharedRowGroups: sharedRowGroups, filterColumns: filter.map(ExpressionRewriting.columnsUsed))
+                sharedRowGroups: sharedRowGroups, filterColumns: filter.map(ExpressionRewriting.columnsUsed),
+                filterIsZoneMaps: ZoneMapPredicates.filterIsExactlyPredicates(scan.filters, types: plan.outputTypes))
             let names = plan.outputNames
             var line = "TableScan \(scan.tableName) columns=[\(names.joined(separator: ", "))]"
             if let filter { line += " filter=\(ExpressionPrinter.text(filter, names: names))" }

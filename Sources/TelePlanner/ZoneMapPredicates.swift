@@ -20,6 +20,31 @@ enum ZoneMapPredicates {
         ">": (.greater, .less), ">=": (.greaterOrEqual, .lessOrEqual),
     ]
 
+    /// True when every conjunct of `filters` is one comparison of a bare integer, date or
+    /// timestamp column with a constant, or an IS [NOT] NULL test: then the zone-map
+    /// predicates say exactly what the filter says, and a row group whose exact statistics
+    /// satisfy them all needs no filtering.
+    static func filterIsExactlyPredicates(_ filters: [BoundExpression], types: [DataType]) -> Bool {
+        let conjuncts = filters.flatMap(ExpressionRewriting.conjuncts)
+        guard !conjuncts.isEmpty else { return false }
+        return conjuncts.allSatisfy { conjunct in
+            guard let predicate = predicate(conjunct), types.indices.contains(predicate.column) else { return false }
+            let type = types[predicate.column]
+            return type.isInteger || type == .date || type == .timestamp
+        } && conjuncts.allSatisfy(readsColumnDirectly)
+    }
+
+    /// False for a comparison through a cast, which may fail on a row (an overflow) and so
+    /// must still run.
+    private static func readsColumnDirectly(_ conjunct: BoundExpression) -> Bool {
+        switch conjunct {
+        case .isNull(.column, _): return true
+        case .function(_, let arguments) where arguments.count == 2:
+            return arguments.contains { if case .column = $0 { return true } else { return false } }
+        default: return false
+        }
+    }
+
     static func predicates(_ filter: BoundExpression) -> [ZoneMapPredicate] {
         if let single = predicate(filter) { return [single] }
         // `x IN (a, b, c)` can only match a row group whose range meets [min, max] of the list.
