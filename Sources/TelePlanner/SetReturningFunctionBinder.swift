@@ -20,18 +20,11 @@ extension BindContext {
         guard !TableFunctionRegistry.functionNames.contains(bare), !AggregateFunctionRegistry.isAggregate(bare) else {
             return nil
         }
-        let saved = scope
-        let savedClause = clause
-        scope = inputScope
-        clause = "FROM"
-        defer {
-            scope = saved
-            clause = savedClause
-        }
-
         let value: BoundExpression
         do {
-            value = try bind(Expression(.function(FunctionCall(name: bare, arguments: arguments)), at: position))
+            value = try inFromClause(of: inputScope) {
+                try bind(Expression(.function(FunctionCall(name: bare, arguments: arguments)), at: position))
+            }
         } catch let error as TeleError where error.state == .undefinedFunction && !ScalarFunctionRegistry.isScalarFunction(bare) {
             // No scalar function of that name either: report it as an unknown table function.
             return nil
@@ -53,16 +46,7 @@ extension BindContext {
             throw TeleError.syntax(
                 "unnest takes one array, not \(arguments.count) arguments", at: position, hint: "Write unnest(array).")
         }
-        let saved = scope
-        let savedClause = clause
-        scope = inputScope
-        clause = "FROM"
-        defer {
-            scope = saved
-            clause = savedClause
-        }
-
-        let array = try bind(arguments[0])
+        let array = try inFromClause(of: inputScope) { try bind(arguments[0]) }
         guard array.type == .varchar || array.type == .null else {
             throw TeleError(
                 .undefinedFunction, "function unnest(\(array.type.sqlName.lowercased())) does not exist",
@@ -88,18 +72,9 @@ extension BindContext {
                 "generate_series takes 2 or 3 arguments, not \(arguments.count)", at: position,
                 hint: "Write generate_series(start, stop) or generate_series(start, stop, step).")
         }
-        let saved = scope
-        let savedClause = clause
-        scope = inputScope
-        clause = "FROM"
-        defer {
-            scope = saved
-            clause = savedClause
-        }
-
         var parts: [BoundExpression] = []
         for argument in arguments {
-            let bound = try bind(argument)
+            let bound = try inFromClause(of: inputScope) { try bind(argument) }
             guard bound.type.isInteger || bound.type == .null else {
                 throw TeleError(
                     .undefinedFunction, "function generate_series(\(bound.type.sqlName.lowercased())) does not exist",

@@ -34,15 +34,7 @@ extension BindContext {
                 "table function \(name) takes one argument, not \(arguments.count)", at: position,
                 hint: "Write \(name)(value), with a column of an earlier FROM item or a scalar subquery.")
         }
-        let saved = scope
-        let savedClause = clause
-        scope = inputScope
-        clause = "FROM"
-        defer {
-            scope = saved
-            clause = savedClause
-        }
-        let argument = try bind(arguments[0])
+        let argument = try inFromClause(of: inputScope) { try bind(arguments[0]) }
         let function = try withPosition(position) {
             try TableFunctionRegistry.resolve(name: name, argumentTypes: [argument.type])
         }
@@ -53,5 +45,19 @@ extension BindContext {
         }
         let plan = LogicalPlan.tableFunction(input, function: function, argument: converted)
         return (plan, Scope(columns: inputScope.columns + columns))
+    }
+
+    /// Runs `body` with names resolving against `inputScope` and errors naming the FROM
+    /// clause, as the arguments of a function in FROM bind.
+    func inFromClause<Result>(of inputScope: Scope, _ body: () throws -> Result) rethrows -> Result {
+        let saved = scope
+        let savedClause = clause
+        scope = inputScope
+        clause = "FROM"
+        defer {
+            scope = saved
+            clause = savedClause
+        }
+        return try body()
     }
 }
