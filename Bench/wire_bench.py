@@ -8,7 +8,6 @@ import csv
 import os
 import random
 import re
-import select
 import signal
 import socket
 import statistics
@@ -49,12 +48,13 @@ def start_teledb(csv_path):
                    check=True, capture_output=True)
     process = subprocess.Popen([TELEDB, "serve", database, "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if select.select([process.stdout], [], [], 1)[0]:
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", process.stdout.readline())
-            if match:
-                return process, int(match.group(1))
+    # readline() blocks until the next line or the end of output, so a server that dies
+    # ends the loop; select() is not used, because a buffered readline may already hold the
+    # line select() would wait for.
+    for line in process.stdout:
+        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+        if match:
+            return process, int(match.group(1))
     process.kill()
     raise RuntimeError("teledb serve did not start")
 

@@ -34,20 +34,28 @@ class Server:
         self.port = self._wait_for_port()
 
     def _wait_for_port(self):
+        # Read the pipe's bytes directly: a buffered readline() may take in the second line
+        # too, and select() would then wait for data that already arrived.
+        descriptor = self.process.stdout.fileno()
+        pending = b""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 1)
+            ready, _, _ = select.select([descriptor], [], [], 1)
             if not ready:
                 if self.process.poll() is not None:
                     break
                 continue
-            line = self.process.stdout.readline()
-            if not line:
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
                 break
-            self.log.append(line)
-            match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if match:
-                return int(match.group(1))
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                text = line.decode("utf-8", "replace") + "\n"
+                self.log.append(text)
+                match = re.search(r"listening on 127\.0\.0\.1:(\d+)", text)
+                if match:
+                    return int(match.group(1))
         self.process.kill()
         status = self.process.wait()
         raise RuntimeError(f"teledb serve did not start (exit status {status}):\n" + "".join(self.log))
