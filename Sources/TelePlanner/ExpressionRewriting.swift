@@ -136,6 +136,11 @@ enum ExpressionRewriting {
         }
     }
 
+    /// Returns the expressions aggregate calls evaluate on their input: arguments and FILTERs.
+    static func inputs(of aggregates: [BoundAggregate]) -> [BoundExpression] {
+        aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+    }
+
     static func containsSubquery(_ expression: BoundExpression) -> Bool {
         var found = false
         visit(expression) { node in

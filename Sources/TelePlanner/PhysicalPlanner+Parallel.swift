@@ -31,7 +31,7 @@ extension PhysicalPlanner {
         guard !aggregates.contains(where: { $0.distinct || orderSensitive.contains($0.function.name) }) else {
             return nil
         }
-        let expressions = keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+        let expressions = keys + ExpressionRewriting.inputs(of: aggregates)
         guard !expressions.contains(where: ExpressionRewriting.containsSubquery) else { return nil }
 
         let dispenser = RowGroupDispenser()

@@ -45,7 +45,7 @@ enum PhysicalPlanner {
         case .filter(_, let predicate): return [predicate]
         case .projection(_, let expressions, _): return expressions
         case .aggregate(_, let keys, let aggregates):
-            return keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+            return keys + ExpressionRewriting.inputs(of: aggregates)
         case .join(_, _, _, let condition): return condition.map { [$0] } ?? []
         case .sort(_, let keys), .topN(_, let keys, _, _): return keys.map(\.expression)
         case .limit, .distinct, .setOperation, .unionAll: return []
@@ -291,9 +291,9 @@ enum PhysicalPlanner {
         }
     }
 
-    /// The input columns an aggregation reads: its keys, arguments and filters.
+    /// Returns the input columns an aggregation reads: its keys, arguments and filters.
     static func columnsRead(_ keys: [BoundExpression], _ aggregates: [BoundAggregate]) -> Set<Int> {
-        let expressions = keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+        let expressions = keys + ExpressionRewriting.inputs(of: aggregates)
         return Set(expressions.flatMap(ExpressionRewriting.columnsUsed))
     }
 }

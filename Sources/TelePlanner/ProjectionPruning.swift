@@ -59,7 +59,7 @@ enum ProjectionPruning {
             return (projection, mapping)
 
         case .aggregate(let input, let keys, let aggregates):
-            let inputs = keys + aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+            let inputs = keys + ExpressionRewriting.inputs(of: aggregates)
             let (child, childMapping) = prune(input, required: used(inputs))
             let remapped = aggregates.map { aggregate in
                 BoundAggregate(

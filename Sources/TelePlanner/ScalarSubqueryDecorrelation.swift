@@ -33,7 +33,7 @@ extension BindContext {
             base = filtered
             conjuncts = ExpressionRewriting.conjuncts(predicate)
         }
-        let aggregateExpressions = aggregates.flatMap { $0.arguments + ($0.filter.map { [$0] } ?? []) }
+        let aggregateExpressions = ExpressionRewriting.inputs(of: aggregates)
         guard !Decorrelation.containsOuterReference(base),
             !(expressions + aggregateExpressions).contains(where: Decorrelation.containsOuterReference)
         else { return nil }
