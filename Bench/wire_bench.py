@@ -49,8 +49,8 @@ def start_teledb(csv_path):
     process = subprocess.Popen([TELEDB, "serve", database, "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     # readline() blocks until the next line or the end of output, so a server that dies
-    # ends the loop; select() is not used, because a buffered readline may already hold the
-    # line select() would wait for.
+    # ends the loop. select() is not used, because a buffered readline may already contain
+    # the line select() would wait for.
     for line in process.stdout:
         match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
         if match:

@@ -1,14 +1,15 @@
-// avg() as a count and a sum per group, which is faster than a running mean (no division
-// per row) and, for integer input, exact: the sum is kept in 128 bits, so it cannot overflow
-// and its value does not depend on the order rows arrive in. A parallel aggregate therefore
-// returns the same average as a serial one. Floating-point input is summed in doubles.
+// avg() as a count and a sum per group, which is faster than a running mean because it
+// divides once per group instead of once per row. For integer input it is also exact: the
+// sum is kept in 128 bits, so it cannot overflow and does not depend on the order rows
+// arrive in. A parallel aggregate therefore returns the same average as a serial one.
+// Floating-point input is summed in doubles.
 
 import TeleCore
 
 final class AverageState: AggregateState {
     let integerInput: Bool
     var counts: [Int64] = []
-    /// The low 64 bits of each integer sum; `highSums` holds the high 64 bits.
+    /// The low 64 bits of each integer sum. `highSums` contains the high 64 bits.
     var lowSums: [UInt64] = []
     var highSums: [Int64] = []
     var doubleSums: [Double] = []
@@ -76,7 +77,7 @@ final class AverageState: AggregateState {
         high &+= (value < 0 ? -1 : 0) &+ (carry ? 1 : 0)
     }
 
-    /// The nearest double to a 128-bit sum.
+    /// Returns the nearest double to a 128-bit sum.
     static func double(high: Int64, low: UInt64) -> Double {
         let signedLow = Int64(bitPattern: low)
         // Most sums fit in 64 bits, where the conversion rounds once.

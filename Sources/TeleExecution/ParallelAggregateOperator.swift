@@ -1,9 +1,9 @@
-// GROUP BY on several threads: each worker runs its own copy of the input pipeline (a table
+// GROUP BY on several threads. Each worker runs its own copy of the input pipeline (a table
 // scan with filters, projections and joins) over row groups it takes from a shared
 // dispenser, and folds the rows into its own aggregation table. When every worker is done,
-// the tables are merged into one with the aggregate states' `combine`, and the result is
-// that of the serial `HashAggregateOperator` up to the order of groups and the rounding of
-// floating-point sums. The calling thread first aggregates a sample of rows alone; when
+// the tables are merged into one with the aggregate states' `combine`. The result is that
+// of the serial `HashAggregateOperator` up to the order of groups and the rounding of
+// floating-point sums. The calling thread first aggregates a sample of rows alone. When
 // they form many groups (GROUP BY client_id), merging tables would cost as much as the
 // split saves, so it finishes alone.
 

@@ -104,7 +104,7 @@ public final class TableScanOperator: PhysicalOperator {
         return DataChunk(columns: gathered, count: selection.count)
     }
 
-    /// The current row group's column at an output position, read on first use.
+    /// Returns the current row group's column at an output position, reading it on first use.
     private func column(_ position: Int) throws -> Vector {
         if let vector = current[position] { return vector }
         guard let group = currentGroup else { preconditionFailure("no current row group") }

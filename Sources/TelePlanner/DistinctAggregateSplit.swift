@@ -3,7 +3,7 @@
 //
 // When every aggregate of a node is DISTINCT over the same one argument and has no FILTER,
 // the distinct values are the groups of an inner aggregation keyed by the original keys and
-// that argument, and the outer aggregation folds one row per distinct value:
+// that argument. The outer aggregation then folds one row per distinct value:
 //
 //   Aggregate keys=[day] [count(DISTINCT client)] (Scan)
 //     ->  Aggregate keys=[#0] [count(#1)] (Aggregate keys=[day, client] [] (Scan))
@@ -30,7 +30,8 @@ enum DistinctAggregateSplit {
         }
     }
 
-    /// The one argument every aggregate takes DISTINCT, or nil when the split does not apply.
+    /// Returns the one argument every aggregate takes DISTINCT, or nil when the split does
+    /// not apply.
     private static func sharedDistinctArgument(_ aggregates: [BoundAggregate], names: [String]) -> BoundExpression? {
         guard let first = aggregates.first, first.arguments.count == 1 else { return nil }
         let text = ExpressionPrinter.text(first.arguments[0], names: names)

@@ -1,13 +1,13 @@
 // Physical plans that run on several threads.
 //
 // A GROUP BY over a chain of filters, projections and hash joins on one table scan runs on
-// up to `Parallelism.threads` workers, at most one per row group of that table: each worker
+// up to `Parallelism.threads` workers, at most one per row group of that table. Each worker
 // gets its own copy of the chain, and the copies' scans take row groups from one shared
-// dispenser. Joins split their probe side only; each worker reads the whole build side and
-// builds its own hash table, which repeats that work but shares nothing between threads. Plans whose
-// expressions hold subqueries stay serial (a subquery's operators are not shared between
-// threads), as do DISTINCT aggregates (their seen-values indexes do not merge) and aggregates
-// whose result follows the input order.
+// dispenser. Joins split their probe side only: each worker reads the whole build side and
+// builds its own hash table, which repeats that work but shares nothing between threads.
+// Plans whose expressions contain subqueries stay serial, because a subquery's operators
+// are not shared between threads. So do DISTINCT aggregates, whose seen-values indexes do
+// not merge, and aggregates whose result follows the input order.
 
 import TeleCore
 import TeleExecution
@@ -48,8 +48,9 @@ extension PhysicalPlanner {
         return (parallel, ExplainNode(line: "\(line) workers=\(workers) \(rows)", children: [inputExplain]))
     }
 
-    /// The scan under the probe side of a hash join whose workers can each build the whole
-    /// table: the join must not return unmatched build rows, which only one table knows.
+    /// Returns the scan under the probe side of a hash join whose workers can each build the
+    /// whole table. The join must not return unmatched build rows, because no single
+    /// worker's table records which build rows the other workers matched.
     private static func splittableProbeScan(
         _ left: LogicalPlan, _ right: LogicalPlan, _ type: JoinType, _ condition: BoundExpression?
     ) -> ScanNode? {
@@ -78,7 +79,8 @@ extension PhysicalPlanner {
         return found
     }
 
-    /// The scan under a chain of filters and projections whose expressions hold no subquery.
+    /// Returns the scan under a chain of filters, projections and joins whose expressions
+    /// contain no subquery, or nil when the chain has any other node.
     private static func splittableScan(_ plan: LogicalPlan) -> ScanNode? {
         switch plan {
         case .scan(let scan):

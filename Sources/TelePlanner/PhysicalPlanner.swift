@@ -71,8 +71,8 @@ enum PhysicalPlanner {
         return found
     }
 
-    /// Builds a node; `sharedRowGroups`, set only for the inputs of a parallel aggregate (a
-    /// chain of filters and projections over one scan), goes to that scan.
+    /// Builds a node. `sharedRowGroups` is set only for the inputs of a parallel aggregate (a
+    /// chain of filters, projections and joins over one scan), and goes to that scan.
     static func buildNode(
         _ plan: LogicalPlan, sharedRowGroups: RowGroupDispenser? = nil, readColumns: Set<Int>? = nil
     ) throws

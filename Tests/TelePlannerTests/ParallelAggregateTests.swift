@@ -1,4 +1,4 @@
-// Aggregates over many row groups give the same answer on one thread and on several, and
+// Aggregates over many row groups give the same result on one thread and on several, and
 // errors and cancels raised inside a worker reach the caller.
 
 import Foundation
@@ -9,7 +9,7 @@ import Testing
 
 @Suite struct ParallelAggregateTests {
     /// events(id, kind, client, amount, ratio, day): 30,000 rows in 30 row groups. `amount`
-    /// is NULL on every 97th row and `ratio` holds whole numbers, so float sums are exact.
+    /// is NULL on every 97th row and `ratio` contains whole numbers, so float sums are exact.
     static let snapshot: MemorySnapshot = {
         var snapshot = MemorySnapshot()
         var generator = SplitMix(seed: 42)

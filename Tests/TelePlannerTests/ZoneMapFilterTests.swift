@@ -1,5 +1,5 @@
 // A scan skips testing its filter on row groups whose statistics prove every row passes,
-// and the answers stay those of the filter tested row by row.
+// and its results stay those of the filter tested row by row.
 
 import TeleCore
 import TeleStorage
@@ -8,7 +8,7 @@ import TelePlanner
 import Testing
 
 @Suite struct ZoneMapFilterTests {
-    /// Pairs of queries with one answer: the first filter is exactly zone-map predicates,
+    /// Pairs of queries with one result. The first filter is exactly zone-map predicates, and
     /// the second computes the same condition, which the scan must test on every row.
     static let pairs: [(String, String)] = [
         ("SELECT count(*), sum(id) FROM pings WHERE id BETWEEN 5 AND 12",
