@@ -24,6 +24,17 @@ struct SessionStatementTests {
         #expect(threads[1] == .string("4"))
     }
 
+    @Test("invalid thread counts are rejected", arguments: ["0", "257", "'many'", "1.5"])
+    func invalidThreadsRejected(value: String) throws {
+        let session = Database.inMemory().connect()
+        let error = try #require(throws: TeleError.self) { _ = try session.execute("SET threads = \(value)") }
+        #expect(error.state == .invalidParameterValue)
+        #expect(error.message.contains("threads"))
+        #expect(error.hint?.contains("1 to 256") == true)
+        let shown = try session.execute("SHOW threads")[0].rows
+        #expect(shown == [[.string(String(ProcessInfo.processInfo.activeProcessorCount))]])
+    }
+
     @Test("COPY with CSV HEADER")
     func copyWithCSVHeader() throws {
         let directory = try TemporaryDirectory()
